@@ -1,0 +1,17 @@
+// The clinicctl command tree: each Register* function adds one command (or
+// group) to the root. A command's callback sets `exit_code`.
+#ifndef CLINIC_CLIENTS_CLINICCTL_COMMANDS_H_
+#define CLINIC_CLIENTS_CLINICCTL_COMMANDS_H_
+
+#include "CLI/CLI.hpp"
+#include "clients/clinicctl/command_context.h"
+
+namespace clinic {
+namespace cli {
+
+void RegisterHealthCommand(CLI::App& app, CommandContext& ctx, int& exit_code);
+
+}  // namespace cli
+}  // namespace clinic
+
+#endif  // CLINIC_CLIENTS_CLINICCTL_COMMANDS_H_
