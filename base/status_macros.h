@@ -11,10 +11,16 @@
 #include "absl/status/statusor.h"
 
 // Returns from the enclosing function if `expr` (an absl::Status) is not OK.
-#define CLINIC_RETURN_IF_ERROR(expr)                 \
-  do {                                               \
-    ::absl::Status clinic_status_ = (expr);          \
-    if (!clinic_status_.ok()) return clinic_status_; \
+// (__COUNTER__ keeps nested uses, e.g. inside a lambda argument, from
+// shadowing.)
+#define CLINIC_RETURN_IF_ERROR(expr) \
+  CLINIC_RETURN_IF_ERROR_IMPL_(      \
+      CLINIC_STATUS_CONCAT_(clinic_status_, __COUNTER__), expr)
+
+#define CLINIC_RETURN_IF_ERROR_IMPL_(var, expr) \
+  do {                                          \
+    ::absl::Status var = (expr);                \
+    if (!var.ok()) return var;                  \
   } while (0)
 
 #define CLINIC_STATUS_CONCAT_INNER_(a, b) a##b
@@ -25,7 +31,7 @@
 // x`).
 #define CLINIC_ASSIGN_OR_RETURN(lhs, rexpr) \
   CLINIC_ASSIGN_OR_RETURN_IMPL_(            \
-      CLINIC_STATUS_CONCAT_(clinic_statusor_, __LINE__), lhs, rexpr)
+      CLINIC_STATUS_CONCAT_(clinic_statusor_, __COUNTER__), lhs, rexpr)
 
 #define CLINIC_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, rexpr) \
   auto statusor = (rexpr);                                  \

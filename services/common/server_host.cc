@@ -13,6 +13,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "services/common/security_interceptor.h"
 #include "services/common/tls.h"
 #include "storage/file_util.h"
 
@@ -28,7 +29,25 @@ class HostContext : public ServiceContext {
         data_dir_(config_.data_dir()),
         clock_(clock),
         keyring_(std::move(keyring)),
-        hosted_(std::move(hosted)) {}
+        hosted_(std::move(hosted)),
+        verifier_(
+            clock, hosted_.contains("auth")
+                       ? std::function<std::shared_ptr<grpc::Channel>()>()
+                       : [this] { return ChannelTo("auth"); }),
+        audit_sink_([this] { return ChannelTo("audit"); }),
+        case_access_([this] { return ChannelTo("intake"); }) {
+    verifier_.set_max_token_lifetime(
+        absl::Seconds(config_.auth().access_token_ttl().seconds()));
+  }
+
+  ~HostContext() override { verifier_.Shutdown(); }
+
+  bool Hosts(absl::string_view service) const override {
+    return hosted_.contains(service);
+  }
+  TokenVerifier& token_verifier() const override { return verifier_; }
+  AuditSinkRouter& audit_sink() const override { return audit_sink_; }
+  CaseAccess& case_access() const override { return case_access_; }
 
   const v1::ServerConfig& config() const override { return config_; }
   const DataDir& data_dir() const override { return data_dir_; }
@@ -124,6 +143,9 @@ class HostContext : public ServiceContext {
   const Clock* const clock_;
   const std::unique_ptr<storage::Keyring> keyring_;
   const absl::flat_hash_set<std::string> hosted_;
+  mutable TokenVerifier verifier_;
+  mutable AuditSinkRouter audit_sink_;
+  mutable CaseAccess case_access_;
 
   mutable absl::Mutex mu_;
   grpc::Server* server_ ABSL_GUARDED_BY(mu_) = nullptr;
@@ -183,11 +205,19 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(Options options) {
                              config.limits().max_concurrent_streams());
   for (auto& service : host->services_)
     builder.RegisterService(service->grpc_service());
+  // Every call passes the security interceptor first: deny by default.
+  InterceptorFactories factories;
+  SecurityInterceptorFactory::Options security;
+  security.verifier = &host->context_->token_verifier();
+  security.audit = &host->context_->audit_sink();
+  security.audit_enabled = options.audit_enabled;
+  factories.push_back(std::make_unique<SecurityInterceptorFactory>(security));
   if (options.interceptors) {
-    CLINIC_ASSIGN_OR_RETURN(InterceptorFactories factories,
+    CLINIC_ASSIGN_OR_RETURN(InterceptorFactories extra,
                             options.interceptors(*host->context_));
-    builder.experimental().SetInterceptorCreators(std::move(factories));
+    for (auto& factory : extra) factories.push_back(std::move(factory));
   }
+  builder.experimental().SetInterceptorCreators(std::move(factories));
   host->server_ = builder.BuildAndStart();
   if (host->server_ == nullptr || host->port_ == 0) {
     return absl::UnavailableError(
@@ -214,6 +244,7 @@ void ServerHost::Shutdown(absl::Duration grace) {
     // Health first, so load balancers stop sending calls while in-flight ones
     // finish.
     server_->GetHealthCheckService()->Shutdown();
+    for (auto& service : services_) service->BeginShutdown();
     server_->Shutdown(std::chrono::system_clock::now() +
                       absl::ToChronoSeconds(grace));
     server_->Wait();

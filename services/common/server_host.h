@@ -37,11 +37,14 @@ class ServerHost {
     // empty).
     std::vector<ServiceDefinition> services;
     const Clock* clock = Clock::Real();
-    // Builds the interceptors every call passes through, in order
-    // (authentication, authorization, audit, ...). Called once, after the
+    // Builds further interceptors (metrics, ...) that calls pass through after
+    // the security interceptor, which is always first. Called once, after the
     // services are created.
     std::function<absl::StatusOr<InterceptorFactories>(ServiceContext&)>
         interceptors;
+    // Benchmarks only: serve with the audit step of the security interceptor
+    // turned off.
+    bool audit_enabled = true;
   };
 
   // Loads the keyring and TLS material from the data directory, creates the

@@ -6,7 +6,7 @@
 
 #include "absl/synchronization/notification.h"
 #include "clients/clinic_client.h"
-#include "clinic/v1/admin.grpc.pb.h"
+#include "clinic/v1/auth.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "services/common/config.h"
 #include "services/common/data_dir.h"
@@ -16,16 +16,16 @@
 namespace clinic {
 namespace {
 
-// A service whose one method takes a while, to observe in-flight calls at
-// shutdown.
-class SlowAdminService : public v1::AdminService::Service {
+// A service whose one (public) method takes a while, to observe in-flight calls
+// at shutdown.
+class SlowService : public v1::AuthService::Service {
  public:
-  grpc::Status GetServerStatus(grpc::ServerContext*,
-                               const v1::GetServerStatusRequest*,
-                               v1::ServerStatus* response) override {
+  grpc::Status GetVerificationKeys(
+      grpc::ServerContext*, const v1::GetVerificationKeysRequest*,
+      v1::GetVerificationKeysResponse* response) override {
     started.Notify();
     absl::SleepFor(absl::Milliseconds(500));
-    response->set_version("slow");
+    response->add_keys()->set_key_id("slow");
     return grpc::Status::OK;
   }
   absl::Notification started;
@@ -45,14 +45,14 @@ class ServerHostTest : public ::testing::Test {
     options.config.mutable_tls()->set_require_client_certificate(mutual_tls);
     ApplyConfigDefaults(&options.config);
     ServiceDefinition def;
-    def.name = "admin";
-    def.full_name = "clinic.v1.AdminService";
+    def.name = "auth";
+    def.full_name = "clinic.v1.AuthService";
     def.create =
         [this](
             ServiceContext&) -> absl::StatusOr<std::unique_ptr<HostedService>> {
-      auto service = std::make_unique<SlowAdminService>();
+      auto service = std::make_unique<SlowService>();
       slow_ = service.get();
-      return std::make_unique<SimpleHostedService<SlowAdminService>>(
+      return std::make_unique<SimpleHostedService<SlowService>>(
           std::move(service));
     };
     options.services.push_back(def);
@@ -68,7 +68,7 @@ class ServerHostTest : public ::testing::Test {
   }
 
   std::string dir_;
-  SlowAdminService* slow_ = nullptr;
+  SlowService* slow_ = nullptr;
 };
 
 TEST_F(ServerHostTest, ServesHealthOverTls) {
@@ -77,7 +77,7 @@ TEST_F(ServerHostTest, ServesHealthOverTls) {
   auto client = ClinicClient::Connect(Connection(**host));
   ASSERT_TRUE(client.ok()) << client.status();
   EXPECT_TRUE(*(*client)->CheckHealth());
-  EXPECT_TRUE(*(*client)->CheckHealth("clinic.v1.AdminService"));
+  EXPECT_TRUE(*(*client)->CheckHealth("clinic.v1.AuthService"));
 }
 
 TEST_F(ServerHostTest, MutualTlsRequiresAClientCertificateFromTheClinicCa) {
@@ -109,23 +109,22 @@ TEST_F(ServerHostTest, ShutdownLetsInFlightCallsFinish) {
   ASSERT_TRUE(host.ok()) << host.status();
   auto client = ClinicClient::Connect(Connection(**host));
   ASSERT_TRUE(client.ok());
-  v1::AdminService::Stub stub((*client)->channel());
+  v1::AuthService::Stub stub((*client)->channel());
   grpc::Status in_flight;
-  v1::ServerStatus response;
+  v1::GetVerificationKeysResponse response;
   std::thread caller([&] {
     auto ctx = (*client)->NewContext();
-    in_flight = stub.GetServerStatus(ctx.get(), v1::GetServerStatusRequest(),
-                                     &response);
+    in_flight = stub.GetVerificationKeys(ctx.get(), {}, &response);
   });
   slow_->started.WaitForNotification();
   (*host)->Shutdown(absl::Seconds(5));
   caller.join();
   EXPECT_TRUE(in_flight.ok()) << in_flight.error_message();
-  EXPECT_EQ(response.version(), "slow");
+  ASSERT_EQ(response.keys_size(), 1);
+  EXPECT_EQ(response.keys(0).key_id(), "slow");
 
   auto ctx = (*client)->NewContext(absl::Seconds(1));
-  grpc::Status after =
-      stub.GetServerStatus(ctx.get(), v1::GetServerStatusRequest(), &response);
+  grpc::Status after = stub.GetVerificationKeys(ctx.get(), {}, &response);
   EXPECT_EQ(after.error_code(), grpc::StatusCode::UNAVAILABLE);
 }
 

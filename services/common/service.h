@@ -21,7 +21,10 @@
 #include "clinic/v1/config.pb.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/impl/codegen/service_type.h"
+#include "services/common/audit_sink.h"
+#include "services/common/case_access.h"
 #include "services/common/data_dir.h"
+#include "services/common/token_verifier.h"
 #include "storage/database.h"
 #include "storage/keyring.h"
 
@@ -33,6 +36,9 @@ class HostedService {
   virtual ~HostedService() = default;
   // The gRPC service to register; owned by this object.
   virtual grpc::Service* grpc_service() = 0;
+  // Called when shutdown begins, before in-flight calls are awaited: end
+  // long-lived streams (watches) here so that shutdown does not wait for them.
+  virtual void BeginShutdown() {}
   // Called once the server no longer accepts calls and in-flight calls have
   // finished.
   virtual void Shutdown() {}
@@ -61,6 +67,16 @@ class ServiceContext {
   // is neither hosted nor configured.
   virtual std::shared_ptr<grpc::Channel> ChannelTo(
       absl::string_view service) const = 0;
+
+  // True if this process hosts `service`.
+  virtual bool Hosts(absl::string_view service) const = 0;
+
+  // Process-wide security components, shared by every hosted service and the
+  // security interceptor. A co-hosted auth service feeds the verifier its keys
+  // and revocations; a co-hosted audit service installs its log into the sink.
+  virtual TokenVerifier& token_verifier() const = 0;
+  virtual AuditSinkRouter& audit_sink() const = 0;
+  virtual CaseAccess& case_access() const = 0;
 };
 
 struct ServiceDefinition {
