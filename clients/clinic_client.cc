@@ -3,7 +3,9 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "base/proto_time.h"
 #include "base/status_macros.h"
+#include "clinic/v1/auth.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -19,11 +21,6 @@ std::chrono::system_clock::time_point DeadlineAfter(absl::Duration d) {
 }
 
 }  // namespace
-
-absl::Status FromGrpcStatus(const grpc::Status& status) {
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                      status.error_message());
-}
 
 absl::StatusOr<std::unique_ptr<ClinicClient>> ClinicClient::Connect(
     const ConnectOptions& options) {
@@ -77,17 +74,80 @@ absl::StatusOr<std::unique_ptr<ClinicClient>> ClinicClient::Connect(
       new ClinicClient(options, std::move(channel)));
 }
 
+void ClinicClient::SetSession(
+    SessionTokens tokens, std::function<void(const SessionTokens&)> on_change) {
+  absl::MutexLock lock(&mu_);
+  session_ = std::move(tokens);
+  on_change_ = std::move(on_change);
+}
+
+void ClinicClient::ClearSession() {
+  absl::MutexLock lock(&mu_);
+  session_ = SessionTokens();
+  on_change_ = nullptr;
+}
+
+bool ClinicClient::has_session() const {
+  absl::MutexLock lock(&mu_);
+  return !session_.access_token.empty();
+}
+
+SessionTokens ClinicClient::session() const {
+  absl::MutexLock lock(&mu_);
+  return session_;
+}
+
+void ClinicClient::RefreshIfDue() {
+  std::string refresh_token;
+  {
+    absl::MutexLock lock(&mu_);
+    absl::Time now = absl::Now();
+    if (session_.access_token.empty() || session_.refresh_token.empty() ||
+        session_.access_expiry - now > absl::Seconds(60) ||
+        session_.refresh_expiry <= now) {
+      return;
+    }
+    refresh_token = session_.refresh_token;
+  }
+  v1::AuthService::Stub stub(channel_);
+  grpc::ClientContext context;
+  context.set_deadline(DeadlineAfter(options_.default_call_timeout));
+  v1::RefreshTokenRequest request;
+  request.set_refresh_token(refresh_token);
+  v1::LoginResponse response;
+  if (!stub.RefreshToken(&context, request, &response).ok()) return;
+  std::function<void(const SessionTokens&)> notify;
+  SessionTokens updated;
+  {
+    absl::MutexLock lock(&mu_);
+    if (session_.refresh_token != refresh_token) return;  // refreshed meanwhile
+    session_.access_token = response.access_token();
+    session_.access_expiry = FromProtoTime(response.access_token_expire_time());
+    session_.refresh_token = response.refresh_token();
+    session_.refresh_expiry =
+        FromProtoTime(response.refresh_token_expire_time());
+    notify = on_change_;
+    updated = session_;
+  }
+  if (notify) notify(updated);
+}
+
 std::unique_ptr<grpc::ClientContext> ClinicClient::NewContext(
-    absl::Duration timeout) const {
+    absl::Duration timeout) {
+  RefreshIfDue();
   auto context = std::make_unique<grpc::ClientContext>();
   context->set_deadline(DeadlineAfter(timeout == absl::ZeroDuration()
                                           ? options_.default_call_timeout
                                           : timeout));
+  absl::MutexLock lock(&mu_);
+  if (!session_.access_token.empty()) {
+    context->AddMetadata("authorization",
+                         absl::StrCat("Bearer ", session_.access_token));
+  }
   return context;
 }
 
-absl::StatusOr<bool> ClinicClient::CheckHealth(
-    const std::string& service) const {
+absl::StatusOr<bool> ClinicClient::CheckHealth(const std::string& service) {
   grpc::health::v1::Health::Stub stub(channel_);
   grpc::health::v1::HealthCheckRequest request;
   request.set_service(service);

@@ -17,12 +17,15 @@
 #ifndef CLINIC_CLIENTS_CLINIC_CLIENT_H_
 #define CLINIC_CLIENTS_CLINIC_CLIENT_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "base/grpc_status.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 
@@ -45,6 +48,15 @@ struct ConnectOptions {
   absl::Duration default_call_timeout = absl::Seconds(10);
 };
 
+// The tokens of a signed-in session (from AuthService.Login / RefreshToken).
+struct SessionTokens {
+  std::string username;
+  std::string access_token;
+  absl::Time access_expiry = absl::InfinitePast();
+  std::string refresh_token;
+  absl::Time refresh_expiry = absl::InfinitePast();
+};
+
 class ClinicClient {
  public:
   // Opens a channel and waits until it is connected. UNAVAILABLE (with a
@@ -58,26 +70,40 @@ class ClinicClient {
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
 
   // A context for one call, with a deadline `timeout` from now (the default if
-  // zero) and, once the session has one, the access token.
+  // zero) and, once there is a session, its access token. An access token about
+  // to expire is first exchanged for a fresh one with the refresh token (if
+  // that fails the old one is sent; the call then answers UNAUTHENTICATED and
+  // the person must log in again).
   std::unique_ptr<grpc::ClientContext> NewContext(
-      absl::Duration timeout = absl::ZeroDuration()) const;
+      absl::Duration timeout = absl::ZeroDuration());
+
+  // Signs every later call with `tokens`. `on_change` (optional) is told about
+  // refreshed tokens, e.g. to save them.
+  void SetSession(
+      SessionTokens tokens,
+      std::function<void(const SessionTokens&)> on_change = nullptr);
+  // Forgets the session (later calls are anonymous).
+  void ClearSession();
+  bool has_session() const;
+  SessionTokens session() const;
 
   // The grpc.health.v1 status of `service` ("" = the whole server): true when
   // SERVING.
-  absl::StatusOr<bool> CheckHealth(const std::string& service = "") const;
+  absl::StatusOr<bool> CheckHealth(const std::string& service = "");
 
   const ConnectOptions& options() const { return options_; }
 
  private:
   ClinicClient(ConnectOptions options, std::shared_ptr<grpc::Channel> channel)
       : options_(std::move(options)), channel_(std::move(channel)) {}
+  void RefreshIfDue();
 
   const ConnectOptions options_;
   const std::shared_ptr<grpc::Channel> channel_;
+  mutable absl::Mutex mu_;
+  SessionTokens session_ ABSL_GUARDED_BY(mu_);
+  std::function<void(const SessionTokens&)> on_change_ ABSL_GUARDED_BY(mu_);
 };
-
-// Converts a gRPC status into an absl::Status with the same code and message.
-absl::Status FromGrpcStatus(const grpc::Status& status);
 
 }  // namespace clinic
 

@@ -65,8 +65,44 @@ absl::StatusOr<ClinicClient*> CommandContext::Client() {
         ClinicClient::Connect(connect);
     if (!client.ok()) return client.status();
     client_ = *std::move(client);
+    absl::StatusOr<std::optional<SessionTokens>> saved =
+        LoadSession(options_.server);
+    if (!saved.ok()) return saved.status();
+    if (saved->has_value()) {
+      const std::string server = options_.server;
+      client_->SetSession(**saved, [server](const SessionTokens& refreshed) {
+        // Best effort: a failed save only means logging in again later.
+        SaveSession(server, refreshed).IgnoreError();
+      });
+    }
   }
   return client_.get();
+}
+
+absl::StatusOr<ClinicClient*> CommandContext::SignedInClient() {
+  absl::StatusOr<ClinicClient*> client = Client();
+  if (!client.ok()) return client;
+  if (!(*client)->has_session()) {
+    return absl::UnauthenticatedError("you are not logged in to " +
+                                      options_.server);
+  }
+  return client;
+}
+
+absl::Status CommandContext::StartSession(const SessionTokens& tokens) {
+  absl::Status saved = SaveSession(options_.server, tokens);
+  if (client_ != nullptr) {
+    const std::string server = options_.server;
+    client_->SetSession(tokens, [server](const SessionTokens& refreshed) {
+      SaveSession(server, refreshed).IgnoreError();
+    });
+  }
+  return saved;
+}
+
+absl::Status CommandContext::EndSession() {
+  if (client_ != nullptr) client_->ClearSession();
+  return DeleteSession(options_.server);
 }
 
 int CommandContext::ReportError(const absl::Status& status) {

@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "clients/clinic_client.h"
+#include "clients/clinicctl/session_store.h"
 #include "google/protobuf/message.h"
 
 namespace clinic {
@@ -50,8 +51,19 @@ class CommandContext {
   // Adds the global options to the root command.
   void AddGlobalOptions(CLI::App& app);
 
-  // The connected client (connecting on first use).
+  // The connected client (connecting on first use), signed in with the saved
+  // session for this server if there is one.
   absl::StatusOr<ClinicClient*> Client();
+
+  // Like Client, but UNAUTHENTICATED ("log in first") when there is no saved
+  // session.
+  absl::StatusOr<ClinicClient*> SignedInClient();
+
+  // Saves `tokens` as this server's session (and uses them from now on).
+  absl::Status StartSession(const SessionTokens& tokens);
+
+  // Forgets this server's session.
+  absl::Status EndSession();
 
   // Prints `status` for a person on stderr and returns the matching exit code.
   int ReportError(const absl::Status& status);

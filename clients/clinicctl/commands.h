@@ -10,6 +10,8 @@ namespace clinic {
 namespace cli {
 
 void RegisterHealthCommand(CLI::App& app, CommandContext& ctx, int& exit_code);
+void RegisterAuthCommands(CLI::App& app, CommandContext& ctx, int& exit_code);
+void RegisterAuditCommands(CLI::App& app, CommandContext& ctx, int& exit_code);
 
 }  // namespace cli
 }  // namespace clinic

@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
   int exit_code = kExitOk;
   gpr_set_log_function(DropGrpcLog);
   RegisterHealthCommand(app, ctx, exit_code);
+  RegisterAuthCommands(app, ctx, exit_code);
+  RegisterAuditCommands(app, ctx, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -29,6 +29,10 @@ class ClinicdEndToEndTest : public ::testing::Test {
     auto init = testing::Run({Clinicd(), "init", "--data_dir", *data_dir_});
     ASSERT_TRUE(init.ok()) << init.status();
     ASSERT_EQ(init->exit_code, 0) << init->output;
+    size_t at = init->output.find("one-time password: ");
+    ASSERT_NE(at, std::string::npos) << init->output;
+    otp_ = new std::string(
+        init->output.substr(at + 19, init->output.find('\n', at) - at - 19));
     std::string port_file = storage::JoinPath(*dir_, "port");
     auto server = testing::Subprocess::Start(
         {Clinicd(), "serve", "--data_dir", *data_dir_, "--listen",
@@ -60,12 +64,26 @@ class ClinicdEndToEndTest : public ::testing::Test {
   static std::string* dir_;
   static std::string* data_dir_;
   static std::string* address_;
+  static std::string* otp_;
   static testing::Subprocess* server_;
+
+  // Runs clinicctl against the test server with a private config directory.
+  static absl::StatusOr<testing::RunResult> Ctl(std::vector<std::string> args,
+                                                const std::string& input = "") {
+    std::vector<std::string> argv = {
+        "/usr/bin/env", "CLINICCTL_CONFIG_DIR=" + *dir_ + "/cfg",
+        Clinicctl(),    "--server",
+        *address_,      "--ca",
+        CaFile()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return testing::Run(argv, input);
+  }
 };
 
 std::string* ClinicdEndToEndTest::dir_ = nullptr;
 std::string* ClinicdEndToEndTest::data_dir_ = nullptr;
 std::string* ClinicdEndToEndTest::address_ = nullptr;
+std::string* ClinicdEndToEndTest::otp_ = nullptr;
 testing::Subprocess* ClinicdEndToEndTest::server_ = nullptr;
 
 TEST_F(ClinicdEndToEndTest, HealthIsServingOverVerifiedTls) {
@@ -144,6 +162,19 @@ TEST_F(ClinicdEndToEndTest, EveryCommandHasHelp) {
   for (std::vector<std::string> args :
        {std::vector<std::string>{Clinicctl(), "--help"},
         {Clinicctl(), "health", "--help"},
+        {Clinicctl(), "login", "--help"},
+        {Clinicctl(), "logout", "--help"},
+        {Clinicctl(), "whoami", "--help"},
+        {Clinicctl(), "password", "--help"},
+        {Clinicctl(), "users", "create", "--help"},
+        {Clinicctl(), "users", "list", "--help"},
+        {Clinicctl(), "users", "disable", "--help"},
+        {Clinicctl(), "users", "enable", "--help"},
+        {Clinicctl(), "users", "reset-password", "--help"},
+        {Clinicctl(), "audit", "export", "--help"},
+        {Clinicctl(), "audit", "verify", "--help"},
+        {Clinicctl(), "audit", "key", "--help"},
+        {Clinicctl(), "audit", "check", "--help"},
         {Clinicd(), "--help"},
         {Clinicd(), "serve", "--help"},
         {Clinicd(), "init", "--help"}}) {
@@ -180,6 +211,66 @@ TEST_F(ClinicdEndToEndTest, PlaintextIsRefusedOffLoopback) {
   ASSERT_TRUE(run.ok());
   EXPECT_EQ(run->exit_code, 1);
   EXPECT_THAT(run->output, HasSubstr("only on a loopback address"));
+}
+
+TEST_F(ClinicdEndToEndTest, ClinicctlLoginUsersAndAuditExportRoundTrip) {
+  const std::string password = "plum orchard kettle basalt";
+  auto login =
+      Ctl({"login", "admin"}, *otp_ + "\n" + password + "\n" + password + "\n");
+  ASSERT_TRUE(login.ok());
+  ASSERT_EQ(login->exit_code, 0) << login->output;
+  EXPECT_THAT(login->output, HasSubstr("Logged in"));
+  EXPECT_THAT(login->output, Not(HasSubstr(password)));  // not echoed
+  auto mode = storage::FileMode(*dir_ + "/cfg");
+  ASSERT_TRUE(mode.ok());
+  EXPECT_EQ(*mode, 0700);
+
+  auto whoami = Ctl({"whoami", "--json"});
+  ASSERT_TRUE(whoami.ok());
+  EXPECT_EQ(whoami->exit_code, 0) << whoami->output;
+  EXPECT_THAT(whoami->output, HasSubstr("\"username\":\"admin\""));
+
+  auto create = Ctl(
+      {"users", "create", "lena", "--name", "Lena Haile", "--role", "lawyer"});
+  ASSERT_TRUE(create.ok());
+  EXPECT_EQ(create->exit_code, 0) << create->output;
+  EXPECT_THAT(create->output, HasSubstr("One-time password"));
+  auto bad_role =
+      Ctl({"users", "create", "omar", "--name", "Omar", "--role", "boss"});
+  EXPECT_EQ(bad_role->exit_code, 1);
+  EXPECT_THAT(bad_role->output,
+              HasSubstr("--role must be admin, lawyer or intake"));
+
+  std::string key = *dir_ + "/audit.key", file = *dir_ + "/audit.jsonl";
+  ASSERT_EQ(Ctl({"audit", "key", "-o", key})->exit_code, 0);
+  auto exported = Ctl({"audit", "export", "--from", "2000-01-01", "--to",
+                       "2100-01-01", "-o", file});
+  ASSERT_TRUE(exported.ok());
+  ASSERT_EQ(exported->exit_code, 0) << exported->output;
+  auto verified = Ctl({"audit", "verify", file, "--key", key});
+  EXPECT_EQ(verified->exit_code, 0) << verified->output;
+  EXPECT_THAT(verified->output, HasSubstr("OK:"));
+
+  // Every step above is in the export.
+  std::string text = *storage::ReadFile(file);
+  for (const char* method : {"AuthService/Login", "AuthService/ChangePassword",
+                             "AuthService/CreateUser"}) {
+    EXPECT_THAT(text, HasSubstr(method));
+  }
+  EXPECT_THAT(text, Not(HasSubstr(password)));
+
+  size_t at = text.find("users/lena");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 10, "users/lina");
+  ASSERT_TRUE(storage::WriteFileAtomically(file, text, 0600).ok());
+  auto tampered = Ctl({"audit", "verify", file, "--key", key});
+  EXPECT_EQ(tampered->exit_code, 1);
+  EXPECT_THAT(tampered->output, HasSubstr("NOT VERIFIED"));
+
+  ASSERT_EQ(Ctl({"logout"})->exit_code, 0);
+  auto after = Ctl({"whoami"});
+  EXPECT_EQ(after->exit_code, 4);
+  EXPECT_THAT(after->output, HasSubstr("clinicctl login"));
 }
 
 // Runs last (gtest keeps declaration order): stops the shared server.
