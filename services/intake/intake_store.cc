@@ -5,23 +5,14 @@
 #include "base/proto_time.h"
 #include "base/status_macros.h"
 #include "services/common/validation.h"
+#include "storage/proto_record.h"
 
 namespace clinic {
 namespace intake_store {
 namespace {
 
+using storage::ParseRecord;
 using storage::Statement;
-
-template <typename Message>
-absl::StatusOr<Message> Parse(const std::string& bytes,
-                              absl::string_view what) {
-  Message m;
-  if (!m.ParseFromString(bytes)) {
-    return absl::DataLossError(
-        absl::StrCat("a stored ", what, " record cannot be read"));
-  }
-  return m;
-}
 
 absl::Status ReplaceCaseLinks(Connection& c, const std::string& id,
                               const v1::Case& k) {
@@ -115,7 +106,7 @@ absl::StatusOr<std::optional<v1::Client>> FindClient(Connection& c,
   CLINIC_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return std::optional<v1::Client>();
   CLINIC_ASSIGN_OR_RETURN(v1::Client client,
-                          Parse<v1::Client>(s.ColumnBlob(0), "client"));
+                          ParseRecord<v1::Client>(s.ColumnBlob(0), "client"));
   client.set_etag(absl::StrCat(s.ColumnInt(1)));
   return std::optional<v1::Client>(std::move(client));
 }
@@ -188,7 +179,7 @@ absl::StatusOr<std::vector<v1::Client>> ListClients(
     CLINIC_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
     CLINIC_ASSIGN_OR_RETURN(v1::Client client,
-                            Parse<v1::Client>(s.ColumnBlob(0), "client"));
+                            ParseRecord<v1::Client>(s.ColumnBlob(0), "client"));
     client.set_etag(absl::StrCat(s.ColumnInt(1)));
     out.push_back(std::move(client));
   }
@@ -203,7 +194,7 @@ absl::Status ForEachClient(Connection& c,
     CLINIC_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) return absl::OkStatus();
     CLINIC_ASSIGN_OR_RETURN(v1::Client client,
-                            Parse<v1::Client>(s.ColumnBlob(0), "client"));
+                            ParseRecord<v1::Client>(s.ColumnBlob(0), "client"));
     client.set_etag(absl::StrCat(s.ColumnInt(1)));
     fn(client);
   }
@@ -218,7 +209,7 @@ absl::StatusOr<std::optional<v1::Case>> FindCase(Connection& c,
   CLINIC_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return std::optional<v1::Case>();
   CLINIC_ASSIGN_OR_RETURN(v1::Case kase,
-                          Parse<v1::Case>(s.ColumnBlob(0), "case"));
+                          ParseRecord<v1::Case>(s.ColumnBlob(0), "case"));
   kase.set_etag(absl::StrCat(s.ColumnInt(1)));
   return std::optional<v1::Case>(std::move(kase));
 }
@@ -322,7 +313,7 @@ absl::StatusOr<std::vector<v1::Case>> ListCases(
     CLINIC_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
     CLINIC_ASSIGN_OR_RETURN(v1::Case kase,
-                            Parse<v1::Case>(s.ColumnBlob(0), "case"));
+                            ParseRecord<v1::Case>(s.ColumnBlob(0), "case"));
     kase.set_etag(absl::StrCat(s.ColumnInt(1)));
     out.push_back(std::move(kase));
   }
@@ -357,7 +348,7 @@ absl::Status ForEachRelatedParty(
     CLINIC_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) return absl::OkStatus();
     CLINIC_ASSIGN_OR_RETURN(v1::Case kase,
-                            Parse<v1::Case>(s.ColumnBlob(0), "case"));
+                            ParseRecord<v1::Case>(s.ColumnBlob(0), "case"));
     for (const v1::RelatedParty& party : kase.related_parties())
       fn(kase.name(), party);
   }
@@ -387,7 +378,7 @@ absl::StatusOr<std::optional<v1::ConflictCheck>> FindConflictCheck(
   if (!row) return std::optional<v1::ConflictCheck>();
   CLINIC_ASSIGN_OR_RETURN(
       v1::ConflictCheck check,
-      Parse<v1::ConflictCheck>(s.ColumnBlob(0), "conflict check"));
+      ParseRecord<v1::ConflictCheck>(s.ColumnBlob(0), "conflict check"));
   return std::optional<v1::ConflictCheck>(std::move(check));
 }
 
@@ -409,7 +400,7 @@ absl::StatusOr<std::vector<v1::ConflictCheck>> ListConflictChecks(
     if (!row) break;
     CLINIC_ASSIGN_OR_RETURN(
         v1::ConflictCheck check,
-        Parse<v1::ConflictCheck>(s.ColumnBlob(0), "conflict check"));
+        ParseRecord<v1::ConflictCheck>(s.ColumnBlob(0), "conflict check"));
     out.push_back(std::move(check));
   }
   return out;
