@@ -14,6 +14,7 @@
 #include "google/protobuf/field_mask.pb.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "services/common/case_access.h"
+#include "services/common/etag.h"
 #include "services/common/paging.h"
 #include "services/common/validation.h"
 #include "services/intake/intake_store.h"
@@ -25,34 +26,6 @@ namespace {
 using storage::Connection;
 
 constexpr int kConflictCheckValidDays = 30;
-
-absl::Status NotFound(absl::string_view name) {
-  return absl::NotFoundError(absl::StrCat(name, " was not found"));
-}
-
-absl::StatusOr<int64_t> ParseEtag(absl::string_view field,
-                                  absl::string_view etag) {
-  int64_t version = 0;
-  if (etag.empty())
-    return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
-  if (!absl::SimpleAtoi(etag, &version) || version < 1) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, " is not an etag this server issued; fetch the record again"));
-  }
-  return version;
-}
-
-absl::Status CheckEtag(absl::string_view name, absl::string_view given,
-                       absl::string_view stored) {
-  if (given != stored) {
-    return absl::AbortedError(
-        absl::StrCat(name,
-                     " was changed by someone else since you read it; fetch it "
-                     "again and redo "
-                     "your change"));
-  }
-  return absl::OkStatus();
-}
 
 v1::Relationship Inverse(v1::Relationship r) {
   switch (r) {
@@ -159,7 +132,7 @@ absl::Status IntakeServiceImpl::CheckClientAccess(Connection& c,
     CLINIC_ASSIGN_OR_RETURN(
         bool on_case, intake_store::ClientOnCase(
                           c, client_id, ResourceId(caller.break_glass_case)));
-    return on_case ? absl::OkStatus() : NotFound(name);
+    return on_case ? absl::OkStatus() : NotFoundError(name);
   }
   if (caller.HasRole(v1::ROLE_INTAKE)) return absl::OkStatus();
   if (caller.HasRole(v1::ROLE_LAWYER)) {
@@ -168,7 +141,7 @@ absl::Status IntakeServiceImpl::CheckClientAccess(Connection& c,
         intake_store::ClientOnUsersCase(c, client_id, caller.user_resource()));
     if (mine) return absl::OkStatus();
   }
-  return NotFound(name);
+  return NotFoundError(name);
 }
 
 absl::StatusOr<v1::Case> IntakeServiceImpl::LoadCaseFor(
@@ -177,7 +150,7 @@ absl::StatusOr<v1::Case> IntakeServiceImpl::LoadCaseFor(
   CLINIC_RETURN_IF_ERROR(ValidateResourceName(field, name, "cases"));
   CLINIC_ASSIGN_OR_RETURN(auto kase,
                           intake_store::FindCase(c, ResourceId(name)));
-  if (!kase) return NotFound(name);
+  if (!kase) return NotFoundError(name);
   CLINIC_RETURN_IF_ERROR(CheckCaseAccess(caller, SummaryOf(*kase)));
   return *std::move(kase);
 }
@@ -285,7 +258,7 @@ absl::Status IntakeServiceImpl::DoUpdateClient(
   v1::Client stored;
   CLINIC_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> absl::Status {
     CLINIC_ASSIGN_OR_RETURN(auto existing, intake_store::FindClient(c, id));
-    if (!existing) return NotFound(req.client().name());
+    if (!existing) return NotFoundError(req.client().name());
     CLINIC_RETURN_IF_ERROR(
         CheckClientAccess(c, caller, id, req.client().name()));
     CLINIC_RETURN_IF_ERROR(
@@ -330,11 +303,11 @@ absl::Status IntakeServiceImpl::DoFamilyLink(const Caller& caller,
   const std::string id = ResourceId(client), other_id = ResourceId(other);
   return db_->Write([&](Connection& c) -> absl::Status {
     CLINIC_ASSIGN_OR_RETURN(auto a, intake_store::FindClient(c, id));
-    if (!a) return NotFound(client);
+    if (!a) return NotFoundError(client);
     CLINIC_RETURN_IF_ERROR(CheckClientAccess(c, caller, id, client));
     CLINIC_RETURN_IF_ERROR(CheckEtag(client, etag, a->etag()));
     CLINIC_ASSIGN_OR_RETURN(auto b, intake_store::FindClient(c, other_id));
-    if (!b) return NotFound(other);
+    if (!b) return NotFoundError(other);
     CLINIC_RETURN_IF_ERROR(CheckClientAccess(c, caller, other_id, other));
     auto drop = [](v1::Client* person, const std::string& linked) {
       auto* links = person->mutable_family_links();
@@ -424,16 +397,16 @@ absl::Status IntakeServiceImpl::DoOpenCase(const Caller& caller,
     CLINIC_ASSIGN_OR_RETURN(
         auto principal,
         intake_store::FindClient(c, ResourceId(kase.principal_client())));
-    if (!principal) return NotFound(kase.principal_client());
+    if (!principal) return NotFoundError(kase.principal_client());
     for (const std::string& d : kase.dependant_clients()) {
       CLINIC_ASSIGN_OR_RETURN(auto dependant,
                               intake_store::FindClient(c, ResourceId(d)));
-      if (!dependant) return NotFound(d);
+      if (!dependant) return NotFoundError(d);
     }
     CLINIC_ASSIGN_OR_RETURN(
         auto check,
         intake_store::FindConflictCheck(c, ResourceId(req.conflict_check())));
-    if (!check) return NotFound(req.conflict_check());
+    if (!check) return NotFoundError(req.conflict_check());
     if (FromProtoTime(check->create_time()) <
         clock_->Now() - absl::Hours(24 * kConflictCheckValidDays)) {
       return absl::FailedPreconditionError(absl::StrCat(
@@ -513,7 +486,7 @@ absl::Status IntakeServiceImpl::DoUpdateCase(const Caller& caller,
   CLINIC_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> absl::Status {
     if (records_only) {
       CLINIC_ASSIGN_OR_RETURN(auto found, intake_store::FindCase(c, id));
-      if (!found) return NotFound(req.case_().name());
+      if (!found) return NotFoundError(req.case_().name());
       stored = *found;
     } else {
       CLINIC_ASSIGN_OR_RETURN(
@@ -532,7 +505,7 @@ absl::Status IntakeServiceImpl::DoUpdateCase(const Caller& caller,
           }
           CLINIC_ASSIGN_OR_RETURN(auto dependant,
                                   intake_store::FindClient(c, ResourceId(d)));
-          if (!dependant) return NotFound(d);
+          if (!dependant) return NotFoundError(d);
         }
       }
       if (path == "province") stored.set_province(incoming.province());
@@ -699,7 +672,7 @@ grpc::Status IntakeServiceImpl::GetClient(grpc::ServerContext* ctx,
     const std::string id = ResourceId(req->name());
     return db_->Read([&](Connection& c) -> absl::Status {
       CLINIC_ASSIGN_OR_RETURN(auto client, intake_store::FindClient(c, id));
-      if (!client) return NotFound(req->name());
+      if (!client) return NotFoundError(req->name());
       CLINIC_RETURN_IF_ERROR(CheckClientAccess(c, caller, id, req->name()));
       *resp = *client;
       return absl::OkStatus();
@@ -785,7 +758,7 @@ grpc::Status IntakeServiceImpl::GetConflictCheck(
     return db_->Read([&](Connection& c) -> absl::Status {
       CLINIC_ASSIGN_OR_RETURN(auto check, intake_store::FindConflictCheck(
                                               c, ResourceId(req->name())));
-      if (!check) return NotFound(req->name());
+      if (!check) return NotFoundError(req->name());
       *resp = *check;
       return absl::OkStatus();
     });
@@ -967,7 +940,7 @@ grpc::Status IntakeServiceImpl::GetCaseSummary(
     return db_->Read([&](Connection& c) -> absl::Status {
       CLINIC_ASSIGN_OR_RETURN(
           auto kase, intake_store::FindCase(c, ResourceId(req->case_())));
-      if (!kase) return NotFound(req->case_());
+      if (!kase) return NotFoundError(req->case_());
       *resp = SummaryOf(*kase);
       return absl::OkStatus();
     });
