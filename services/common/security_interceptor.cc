@@ -9,6 +9,7 @@
 #include "absl/strings/strip.h"
 #include "base/log.h"
 #include "base/random.h"
+#include "base/secret.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "services/common/access_policy.h"
@@ -16,6 +17,37 @@
 
 namespace clinic {
 namespace {
+
+constexpr char kInProcessKeyHeader[] = "x-clinic-in-process-key";
+
+// Random for each process; never leaves its memory.
+const std::string& InProcessKey() {
+  static const std::string* key = new std::string(RandomId() + RandomId());
+  return *key;
+}
+
+class InProcessMarker : public grpc::experimental::Interceptor {
+ public:
+  void Intercept(
+      grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::
+                PRE_SEND_INITIAL_METADATA)) {
+      methods->GetSendInitialMetadata()->insert(
+          {kInProcessKeyHeader, InProcessKey()});
+    }
+    methods->Proceed();
+  }
+};
+
+class InProcessMarkerFactory
+    : public grpc::experimental::ClientInterceptorFactoryInterface {
+ public:
+  grpc::experimental::Interceptor* CreateClientInterceptor(
+      grpc::experimental::ClientRpcInfo*) override {
+    return new InProcessMarker;
+  }
+};
 
 using grpc::experimental::InterceptionHookPoints;
 using grpc::experimental::InterceptorBatchMethods;
@@ -198,7 +230,8 @@ class SecurityInterceptor : public grpc::experimental::Interceptor {
     }
     // No user token: another clinic service reaching us in-process, or over
     // mutual TLS with the certificate `clinicd init` issued to services.
-    if (absl::StartsWith(caller.peer, "inproc")) {
+    if (ConstantTimeEquals(MetadataValue(metadata, kInProcessKeyHeader),
+                           InProcessKey())) {
       caller.kind = Caller::Kind::kService;
       return caller;
     }
@@ -360,6 +393,16 @@ grpc::experimental::Interceptor*
 SecurityInterceptorFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
   return new SecurityInterceptor(info, options_);
+}
+
+std::vector<
+    std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
+InProcessServiceMarkers() {
+  std::vector<
+      std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
+      markers;
+  markers.push_back(std::make_unique<InProcessMarkerFactory>());
+  return markers;
 }
 
 }  // namespace clinic

@@ -20,8 +20,10 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/clock.h"
+#include "grpcpp/support/client_interceptor.h"
 #include "grpcpp/support/server_interceptor.h"
 #include "services/common/audit_sink.h"
 #include "services/common/token_verifier.h"
@@ -30,6 +32,15 @@ namespace clinic {
 
 // The common name of the certificate `clinicd init` issues to services (tls.h).
 constexpr char kServiceCertificateName[] = "clinic-service";
+
+// Marks calls made on an in-process channel as coming from a clinic service:
+// each such call carries a random key that exists only in this process's
+// memory, which the server interceptor checks in constant time. (gRPC gives
+// in-process calls no peer address that could not also be claimed otherwise.)
+// Pass to Server::experimental().InProcessChannelWithInterceptors.
+std::vector<
+    std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
+InProcessServiceMarkers();
 
 class SecurityInterceptorFactory
     : public grpc::experimental::ServerInterceptorFactoryInterface {

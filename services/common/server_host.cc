@@ -93,7 +93,8 @@ class HostContext : public ServiceContext {
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(config_.limits().max_receive_message_bytes());
     if (hosted_.contains(service) && server_ != nullptr) {
-      return server_->InProcessChannel(args);
+      return server_->experimental().InProcessChannelWithInterceptors(
+          args, InProcessServiceMarkers());
     }
     for (const v1::PeerConfig& peer : config_.peers()) {
       if (peer.service() != service) continue;
