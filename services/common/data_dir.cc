@@ -24,15 +24,28 @@ std::string DataDir::DatabasePath(absl::string_view service) const {
 }
 
 absl::Status DataDir::Initialize(
-    const std::vector<std::string>& extra_server_names) const {
+    const std::vector<std::string>& extra_server_names,
+    const std::string& ca_from) const {
   for (const std::string& dir :
        {root_, tls_dir(), db_dir(), blob_dir(), run_dir()}) {
     CLINIC_RETURN_IF_ERROR(storage::MakeDirectories(dir, 0700));
   }
+  const TlsFiles files(tls_dir());
+  if (!ca_from.empty() && !storage::PathExists(files.ca_certificate)) {
+    const TlsFiles source(ca_from);
+    CLINIC_ASSIGN_OR_RETURN(std::string ca_key,
+                            storage::ReadFile(source.ca_key, 1 << 20));
+    CLINIC_ASSIGN_OR_RETURN(std::string ca_certificate,
+                            storage::ReadFile(source.ca_certificate, 1 << 20));
+    CLINIC_RETURN_IF_ERROR(
+        storage::WriteFileAtomically(files.ca_key, ca_key, 0600));
+    CLINIC_RETURN_IF_ERROR(storage::WriteFileAtomically(files.ca_certificate,
+                                                        ca_certificate, 0644));
+  }
   if (!storage::PathExists(master_key())) {
     CLINIC_RETURN_IF_ERROR(storage::Keyring::CreateMasterKeyFile(master_key()));
   }
-  return EnsureTlsMaterial(TlsFiles(tls_dir()), extra_server_names);
+  return EnsureTlsMaterial(files, extra_server_names);
 }
 
 absl::Status DataDir::CheckReady() const {

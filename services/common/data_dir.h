@@ -35,8 +35,13 @@ class DataDir {
   // Creates whatever is missing: directories, master key, TLS material (the
   // server certificate also names `extra_server_names`). Never replaces an
   // existing key or certificate. Safe to run again on a complete directory.
-  absl::Status Initialize(
-      const std::vector<std::string>& extra_server_names) const;
+  //
+  // With `ca_from` (another data directory's tls/ folder), this directory's
+  // certificates are issued by that directory's CA instead of a new one: how
+  // the services of a split deployment come to trust each other (mutual TLS)
+  // and clients need only one CA certificate.
+  absl::Status Initialize(const std::vector<std::string>& extra_server_names,
+                          const std::string& ca_from = "") const;
 
   // FAILED_PRECONDITION, with the command that fixes it, unless the directory
   // was initialised and is private to its owner.

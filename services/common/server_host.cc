@@ -92,6 +92,12 @@ class HostContext : public ServiceContext {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(config_.limits().max_receive_message_bytes());
+    // A peer that restarts (or starts after us) is reached again within a
+    // couple of seconds, not after gRPC's default backoff of up to two
+    // minutes.
+    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
+    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 200);
+    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
     if (hosted_.contains(service) && server_ != nullptr) {
       return server_->experimental().InProcessChannelWithInterceptors(
           args, InProcessServiceMarkers());

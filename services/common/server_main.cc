@@ -162,10 +162,10 @@ int Serve(const ServeFlags& flags, const ServerProgram& program) {
 }
 
 int Init(const std::string& data_dir, const std::vector<std::string>& sans,
-         const ServerProgram& program) {
+         const std::string& ca_from, const ServerProgram& program) {
   DataDir dir(data_dir);
   bool existed = storage::PathExists(dir.master_key());
-  absl::Status status = dir.Initialize(sans);
+  absl::Status status = dir.Initialize(sans, ca_from);
   if (!status.ok()) return Fail(status);
 
   v1::ServerConfig config;
@@ -215,8 +215,14 @@ int RunServerMain(int argc, char** argv, const ServerProgram& program) {
   init->add_option(
       "--tls_san", sans,
       "Extra DNS name or IP address for the server certificate (repeatable)");
-  init->footer("Example:\n  " + program.name +
-               " init --data_dir /var/lib/clinic\n");
+  std::string ca_from;
+  init->add_option("--ca_from", ca_from,
+                   "Split deployment: issue this directory's certificates "
+                   "with the CA in another data directory's tls/ folder");
+  init->footer("Examples:\n  " + program.name +
+               " init --data_dir /var/lib/clinic\n  " + program.name +
+               " init --data_dir /var/lib/clinic-intake --ca_from "
+               "/var/lib/clinic-auth/tls\n");
 
   ServeFlags flags;
   CLI::App* serve =
@@ -252,7 +258,7 @@ int RunServerMain(int argc, char** argv, const ServerProgram& program) {
 
   CLI11_PARSE(app, argc, argv);
   gpr_set_log_function(GrpcLogToStructuredLog);
-  if (init->parsed()) return Init(init_dir, sans, program);
+  if (init->parsed()) return Init(init_dir, sans, ca_from, program);
   return Serve(flags, program);
 }
 

@@ -273,7 +273,9 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> LoadServerCredentials(
   grpc::SslServerCredentialsOptions options(
       require_client_certificate
           ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
-          : GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+          // Optional, but verified when presented: how clinic services
+          // identify themselves to each other without a user token.
+          : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY);
   options.pem_root_certs = ca;
   options.pem_key_cert_pairs.push_back(
       {server.private_key, server.certificate});

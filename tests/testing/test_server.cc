@@ -51,16 +51,8 @@ absl::StatusOr<std::unique_ptr<TestServer>> TestServer::Start(Options options) {
   }
   std::string otp(absl::StripAsciiWhitespace(
       notes.substr(at + 19, notes.find('\n', at) - at - 19)));
-  CLINIC_ASSIGN_OR_RETURN(v1::LoginResponse first, server->Login("admin", otp));
-  v1::AuthService::Stub auth(server->channel_);
-  v1::ChangePasswordRequest change;
-  change.set_current_password(otp);
-  change.set_new_password(kTestPassword);
-  v1::ChangePasswordResponse changed;
-  auto ctx = server->Context(first.access_token());
-  CLINIC_RETURN_IF_ERROR(
-      FromGrpcStatus(auth.ChangePassword(ctx.get(), change, &changed)));
-  server->admin_token_ = changed.session().access_token();
+  CLINIC_ASSIGN_OR_RETURN(server->admin_token_,
+                          FirstSignIn(server->channel_, "admin", otp));
   return server;
 }
 
@@ -101,50 +93,17 @@ std::string TestServer::address() const {
 
 absl::StatusOr<v1::LoginResponse> TestServer::Login(
     const std::string& username, const std::string& password) {
-  v1::AuthService::Stub auth(channel_);
-  v1::LoginRequest request;
-  request.set_username(username);
-  request.set_password(password);
-  v1::LoginResponse response;
-  auto ctx = Context("");
-  CLINIC_RETURN_IF_ERROR(
-      FromGrpcStatus(auth.Login(ctx.get(), request, &response)));
-  return response;
+  return LogIn(channel_, username, password);
 }
 
 absl::StatusOr<std::string> TestServer::CreateUser(
     const std::string& username, std::vector<v1::Role> roles) {
-  v1::AuthService::Stub auth(channel_);
-  v1::CreateUserRequest create;
-  create.mutable_user()->set_username(username);
-  create.mutable_user()->set_display_name(absl::StrCat("Test ", username));
-  for (v1::Role role : roles) create.mutable_user()->add_roles(role);
-  v1::CreateUserResponse created;
-  {
-    auto ctx = Context(admin_token_);
-    CLINIC_RETURN_IF_ERROR(
-        FromGrpcStatus(auth.CreateUser(ctx.get(), create, &created)));
-  }
-  CLINIC_ASSIGN_OR_RETURN(v1::LoginResponse first,
-                          Login(username, created.one_time_password()));
-  v1::ChangePasswordRequest change;
-  change.set_current_password(created.one_time_password());
-  change.set_new_password(kTestPassword);
-  v1::ChangePasswordResponse changed;
-  auto ctx = Context(first.access_token());
-  CLINIC_RETURN_IF_ERROR(
-      FromGrpcStatus(auth.ChangePassword(ctx.get(), change, &changed)));
-  return changed.session().access_token();
+  return CreateUserAndSignIn(channel_, admin_token_, username, roles);
 }
 
 std::unique_ptr<grpc::ClientContext> TestServer::Context(
     const std::string& token) const {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() +
-                    std::chrono::seconds(10));
-  if (!token.empty())
-    ctx->AddMetadata("authorization", absl::StrCat("Bearer ", token));
-  return ctx;
+  return TokenContext(token);
 }
 
 }  // namespace testing

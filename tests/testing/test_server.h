@@ -25,12 +25,10 @@
 #include "grpcpp/client_context.h"
 #include "services/common/server_host.h"
 #include "services/common/service.h"
+#include "tests/testing/accounts.h"
 
 namespace clinic {
 namespace testing {
-
-// A password that passes the policy, used for every test account.
-constexpr char kTestPassword[] = "violet quarry saddle ember 42";
 
 class TestServer {
  public:
