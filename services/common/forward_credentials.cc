@@ -16,8 +16,8 @@ std::unique_ptr<grpc::ClientContext> ForwardingContext(
                            std::string(it->second.data(), it->second.size()));
     }
   }
-  auto deadline = std::chrono::system_clock::now() +
-                  absl::ToChronoMilliseconds(timeout);
+  auto deadline =
+      std::chrono::system_clock::now() + absl::ToChronoMilliseconds(timeout);
   context->set_deadline(std::min(deadline, incoming.deadline()));
   return context;
 }
