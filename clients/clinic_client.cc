@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/proto_time.h"
 #include "base/status_macros.h"
+#include "clients/retry_policy.h"
 #include "clinic/v1/auth.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
@@ -18,6 +19,17 @@ namespace {
 std::chrono::system_clock::time_point DeadlineAfter(absl::Duration d) {
   return std::chrono::system_clock::now() +
          std::chrono::microseconds(absl::ToInt64Microseconds(d));
+}
+
+grpc::ChannelArguments ChannelArgs(const ConnectOptions& options) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(16 << 20);
+  if (options.retry_reads) {
+    args.SetServiceConfigJSON(RetryServiceConfig());
+  } else {
+    args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
+  }
+  return args;
 }
 
 }  // namespace
@@ -56,10 +68,8 @@ absl::StatusOr<std::unique_ptr<ClinicClient>> ClinicClient::Connect(
     }
     credentials = MakeChannelCredentials(ca, mutual ? &identity : nullptr);
   }
-  grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(16 << 20);
-  std::shared_ptr<grpc::Channel> channel =
-      grpc::CreateCustomChannel(options.address, credentials, args);
+  std::shared_ptr<grpc::Channel> channel = grpc::CreateCustomChannel(
+      options.address, credentials, ChannelArgs(options));
   if (!channel->WaitForConnected(DeadlineAfter(options.connect_timeout))) {
     return absl::UnavailableError(absl::StrCat(
         "cannot connect to the clinic server at ", options.address,
@@ -71,7 +81,20 @@ absl::StatusOr<std::unique_ptr<ClinicClient>> ClinicClient::Connect(
             : absl::StrCat(" (", options.ca_certificate_file, ")")));
   }
   return std::unique_ptr<ClinicClient>(
-      new ClinicClient(options, std::move(channel)));
+      new ClinicClient(options, std::move(credentials), std::move(channel)));
+}
+
+std::shared_ptr<grpc::Channel> ClinicClient::ChannelFor(
+    absl::string_view service) {
+  auto address = options_.service_addresses.find(std::string(service));
+  if (address == options_.service_addresses.end()) return channel_;
+  absl::MutexLock lock(&mu_);
+  auto it = service_channels_.find(service);
+  if (it != service_channels_.end()) return it->second;
+  auto channel = grpc::CreateCustomChannel(address->second, credentials_,
+                                           ChannelArgs(options_));
+  service_channels_.emplace(std::string(service), channel);
+  return channel;
 }
 
 void ClinicClient::SetSession(
@@ -109,7 +132,7 @@ void ClinicClient::RefreshIfDue() {
     }
     refresh_token = session_.refresh_token;
   }
-  v1::AuthService::Stub stub(channel_);
+  v1::AuthService::Stub stub(ChannelFor("auth"));
   grpc::ClientContext context;
   context.set_deadline(DeadlineAfter(options_.default_call_timeout));
   v1::RefreshTokenRequest request;

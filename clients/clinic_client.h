@@ -1,23 +1,32 @@
-// The C++ client library for the clinic server: one ClinicClient per server
+// The C++ client library for the clinic server: one ClinicClient per signed-in
 // session.
 //
 //   clinic::ConnectOptions options;
 //   options.address = "127.0.0.1:7443";
-//   options.ca_certificate_file = "data/tls/ca.crt";   // the clinic's CA, from
-//   `clinicd init` CLINIC_ASSIGN_OR_RETURN(auto client,
-//   clinic::ClinicClient::Connect(options)); auto ctx = client->NewContext();
-//   // deadline per call (default 10 s) clinic::v1::IntakeService::Stub
-//   intake(client->channel());
+//   options.ca_certificate_file = "data/tls/ca.crt";  // from `clinicd init`
+//   CLINIC_ASSIGN_OR_RETURN(auto client, clinic::ClinicClient::Connect(options));
+//   client->SetSession(tokens);                       // after AuthService.Login
+//   clinic::v1::IntakeService::Stub intake(client->ChannelFor("intake"));
+//   auto ctx = client->NewContext();                  // deadline, token
+//   grpc::Status status = intake.GetCase(ctx.get(), request, &kase);
 //
-// TLS always verifies the server against the given CA (never the system roots:
-// a clinic server's certificate comes from its own CA); plaintext exists only
-// for development against a loopback server started with --dev_plaintext.
+// What it takes care of:
+//  - TLS that verifies the server against the clinic's own CA (never the system
+//    roots); plaintext only for development against a loopback server started
+//    with --dev_plaintext.
+//  - A deadline on every call (default_call_timeout, or per call).
+//  - The session: each context carries the access token, exchanged for a fresh
+//    one with the refresh token shortly before it expires.
+//  - Retries with backoff for reads only, on UNAVAILABLE (retry_policy.h).
+//  - Split deployments: ChannelFor(service) reaches the process serving it
+//    (service_addresses), so the same code runs against clinicd.
 //
 // Thread-safe: share one ClinicClient between threads.
 #ifndef CLINIC_CLIENTS_CLINIC_CLIENT_H_
 #define CLINIC_CLIENTS_CLINIC_CLIENT_H_
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -28,6 +37,7 @@
 #include "base/grpc_status.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
+#include "grpcpp/security/credentials.h"
 
 namespace clinic {
 
@@ -46,6 +56,12 @@ struct ConnectOptions {
   absl::Duration connect_timeout = absl::Seconds(5);
   // Deadline NewContext gives calls by default.
   absl::Duration default_call_timeout = absl::Seconds(10);
+  // Split deployment: where each service runs, by short name ("intake" ->
+  // "10.0.0.5:7443"). A service not listed is reached at `address`.
+  std::map<std::string, std::string> service_addresses;
+  // Retry reads on UNAVAILABLE (see retry_policy.h). Off only for tests that
+  // count attempts.
+  bool retry_reads = true;
 };
 
 // The tokens of a signed-in session (from AuthService.Login / RefreshToken).
@@ -66,8 +82,14 @@ class ClinicClient {
   static absl::StatusOr<std::unique_ptr<ClinicClient>> Connect(
       const ConnectOptions& options);
 
-  // The channel, for building service stubs.
+  // The channel to `address`, for building service stubs in an all-in-one
+  // deployment.
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
+
+  // The channel to the process serving `service` ("intake", "deadline", ...):
+  // its entry in service_addresses, else channel(). Use this for stubs so the
+  // same code works against clinicd and a split deployment.
+  std::shared_ptr<grpc::Channel> ChannelFor(absl::string_view service);
 
   // A context for one call, with a deadline `timeout` from now (the default if
   // zero) and, once there is a session, its access token. An access token about
@@ -94,13 +116,20 @@ class ClinicClient {
   const ConnectOptions& options() const { return options_; }
 
  private:
-  ClinicClient(ConnectOptions options, std::shared_ptr<grpc::Channel> channel)
-      : options_(std::move(options)), channel_(std::move(channel)) {}
+  ClinicClient(ConnectOptions options,
+               std::shared_ptr<grpc::ChannelCredentials> credentials,
+               std::shared_ptr<grpc::Channel> channel)
+      : options_(std::move(options)),
+        credentials_(std::move(credentials)),
+        channel_(std::move(channel)) {}
   void RefreshIfDue();
 
   const ConnectOptions options_;
+  const std::shared_ptr<grpc::ChannelCredentials> credentials_;
   const std::shared_ptr<grpc::Channel> channel_;
   mutable absl::Mutex mu_;
+  std::map<std::string, std::shared_ptr<grpc::Channel>, std::less<>>
+      service_channels_ ABSL_GUARDED_BY(mu_);
   SessionTokens session_ ABSL_GUARDED_BY(mu_);
   std::function<void(const SessionTokens&)> on_change_ ABSL_GUARDED_BY(mu_);
 };
