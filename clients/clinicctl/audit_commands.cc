@@ -86,7 +86,7 @@ int Export(CommandContext& ctx, const ExportArgs& args) {
     return ctx.ReportError(
         absl::PermissionDeniedError("cannot write " + partial));
   }
-  v1::AuditService::Stub audit((*client)->channel());
+  v1::AuditService::Stub audit((*client)->ChannelFor("audit"));
   auto call = (*client)->NewContext(absl::Hours(1));
   auto reader = audit.ExportAudit(call.get(), request);
   Progress progress("Exporting audit log", 0);
@@ -165,7 +165,7 @@ int Verify(CommandContext& ctx, const std::string& file,
 int SaveKey(CommandContext& ctx, const std::string& output) {
   absl::StatusOr<ClinicClient*> client = ctx.Client();
   if (!client.ok()) return ctx.ReportError(client.status());
-  v1::AuditService::Stub audit((*client)->channel());
+  v1::AuditService::Stub audit((*client)->ChannelFor("audit"));
   v1::GetAuditPublicKeyResponse key;
   auto call = (*client)->NewContext();
   grpc::Status status = audit.GetAuditPublicKey(call.get(), {}, &key);
@@ -249,7 +249,7 @@ void RegisterAuditCommands(CLI::App& app, CommandContext& ctx, int& exit_code) {
       exit_code = ctx.ReportError(client.status());
       return;
     }
-    v1::AuditService::Stub audit((*client)->channel());
+    v1::AuditService::Stub audit((*client)->ChannelFor("audit"));
     v1::VerifyChainResponse response;
     auto call = (*client)->NewContext(absl::Minutes(10));
     grpc::Status status = audit.VerifyChain(call.get(), {}, &response);

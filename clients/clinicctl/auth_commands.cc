@@ -107,7 +107,7 @@ int Login(CommandContext& ctx, const std::string& username_arg) {
       ReadSecret("Password for " + username + ": ");
   if (!password.ok()) return ctx.ReportError(password.status());
 
-  v1::AuthService::Stub auth((*client)->channel());
+  v1::AuthService::Stub auth((*client)->ChannelFor("auth"));
   v1::LoginRequest request;
   request.set_username(username);
   request.set_password(*password);
@@ -163,7 +163,7 @@ template <typename Call>
 int Run(CommandContext& ctx, Call&& call) {
   absl::StatusOr<ClinicClient*> client = ctx.SignedInClient();
   if (!client.ok()) return ctx.ReportError(client.status());
-  v1::AuthService::Stub auth((*client)->channel());
+  v1::AuthService::Stub auth((*client)->ChannelFor("auth"));
   grpc::Status status = call(auth, **client);
   if (!status.ok()) return ctx.ReportError(FromGrpcStatus(status));
   return kExitOk;
@@ -194,7 +194,7 @@ void RegisterAuthCommands(CLI::App& app, CommandContext& ctx, int& exit_code) {
   logout->callback([&ctx, &exit_code] {
     absl::StatusOr<ClinicClient*> client = ctx.Client();
     if (client.ok() && (*client)->has_session()) {
-      v1::AuthService::Stub auth((*client)->channel());
+      v1::AuthService::Stub auth((*client)->ChannelFor("auth"));
       v1::LogoutResponse out;
       auto call = (*client)->NewContext();
       auth.Logout(call.get(), {}, &out);  // the local session ends either way

@@ -12,6 +12,17 @@ namespace cli {
 void RegisterHealthCommand(CLI::App& app, CommandContext& ctx, int& exit_code);
 void RegisterAuthCommands(CLI::App& app, CommandContext& ctx, int& exit_code);
 void RegisterAuditCommands(CLI::App& app, CommandContext& ctx, int& exit_code);
+// client, case, family, conflict-check (IntakeService).
+void RegisterIntakeCommands(CLI::App& app, CommandContext& ctx, int& exit_code);
+// deadline, event, holidays, rules (DeadlineService).
+void RegisterDeadlineCommands(CLI::App& app, CommandContext& ctx,
+                              int& exit_code);
+// doc (DocumentService).
+void RegisterDocumentCommands(CLI::App& app, CommandContext& ctx,
+                              int& exit_code);
+// hearing (HearingService).
+void RegisterHearingCommands(CLI::App& app, CommandContext& ctx,
+                             int& exit_code);
 
 }  // namespace cli
 }  // namespace clinic

@@ -35,6 +35,10 @@ int main(int argc, char** argv) {
   RegisterHealthCommand(app, ctx, exit_code);
   RegisterAuthCommands(app, ctx, exit_code);
   RegisterAuditCommands(app, ctx, exit_code);
+  RegisterIntakeCommands(app, ctx, exit_code);
+  RegisterDeadlineCommands(app, ctx, exit_code);
+  RegisterDocumentCommands(app, ctx, exit_code);
+  RegisterHearingCommands(app, ctx, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
