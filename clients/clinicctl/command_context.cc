@@ -28,16 +28,28 @@ size_t DisplayWidth(const std::string& s) {
 }  // namespace
 
 void CommandContext::AddGlobalOptions(CLI::App& app) {
-  options_.server = EnvOr("CLINIC_SERVER", "127.0.0.1:7443");
-  std::string default_ca =
-      storage::PathExists("data/tls/ca.crt") ? "data/tls/ca.crt" : "";
+  absl::StatusOr<ClientConfig> file = LoadClientConfig();
+  if (file.ok()) {
+    config_ = *file;
+  } else {
+    config_error_ = file.status();
+  }
+  options_.server =
+      EnvOr("CLINIC_SERVER",
+            config_.server.empty() ? "127.0.0.1:7443" : config_.server);
+  std::string default_ca = !config_.ca.empty() ? config_.ca
+                           : storage::PathExists("data/tls/ca.crt")
+                               ? "data/tls/ca.crt"
+                               : "";
   options_.ca_file = EnvOr("CLINIC_CA", default_ca);
   app.add_option("--server", options_.server,
-                 "Server host:port (env CLINIC_SERVER; default 127.0.0.1:7443)")
+                 "Server host:port (env CLINIC_SERVER, else the config file; "
+                 "default 127.0.0.1:7443)")
       ->capture_default_str();
   app.add_option(
       "--ca", options_.ca_file,
-      "The clinic CA certificate (env CLINIC_CA; default data/tls/ca.crt)");
+      "The clinic CA certificate (env CLINIC_CA, else the config file; "
+      "default data/tls/ca.crt)");
   app.add_option("--cert", options_.client_cert_file,
                  "Client certificate, for servers that require mutual TLS");
   app.add_option("--key", options_.client_key_file, "Private key of --cert");
@@ -52,8 +64,10 @@ void CommandContext::AddGlobalOptions(CLI::App& app) {
 
 absl::StatusOr<ClinicClient*> CommandContext::Client() {
   if (client_ == nullptr) {
+    if (!config_error_.ok()) return config_error_;
     ConnectOptions connect;
     connect.address = options_.server;
+    connect.service_addresses = config_.services;
     connect.ca_certificate_file = options_.ca_file;
     connect.client_certificate_file = options_.client_cert_file;
     connect.client_key_file = options_.client_key_file;
@@ -144,7 +158,7 @@ int CommandContext::ReportError(const absl::Status& status) {
   return code;
 }
 
-void CommandContext::PrintJson(const google::protobuf::Message& message) {
+std::string JsonOf(const google::protobuf::Message& message) {
   std::string json;
   google::protobuf::util::JsonPrintOptions print;
   print.add_whitespace = false;
@@ -153,7 +167,11 @@ void CommandContext::PrintJson(const google::protobuf::Message& message) {
            .ok()) {
     json = "{}";
   }
-  std::printf("%s\n", json.c_str());
+  return json;
+}
+
+void CommandContext::PrintJson(const google::protobuf::Message& message) {
+  std::printf("%s\n", JsonOf(message).c_str());
 }
 
 void Table::Print() const {

@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "clients/clinic_client.h"
+#include "clients/clinicctl/config_file.h"
 #include "clients/clinicctl/session_store.h"
 #include "google/protobuf/message.h"
 
@@ -73,8 +74,15 @@ class CommandContext {
 
  private:
   GlobalOptions options_;
+  // The configuration file's settings (config_file.h), and why it could not
+  // be read, if it could not.
+  ClientConfig config_;
+  absl::Status config_error_;
   std::unique_ptr<ClinicClient> client_;
 };
+
+// `message` as one line of proto3 JSON (field names as in the .proto).
+std::string JsonOf(const google::protobuf::Message& message);
 
 // A table for people: columns sized to their contents.
 class Table {

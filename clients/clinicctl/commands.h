@@ -10,6 +10,9 @@ namespace clinic {
 namespace cli {
 
 void RegisterHealthCommand(CLI::App& app, CommandContext& ctx, int& exit_code);
+void RegisterConfigCommands(CLI::App& app, CommandContext& ctx, int& exit_code);
+void RegisterDashboardCommand(CLI::App& app, CommandContext& ctx,
+                              int& exit_code);
 void RegisterAuthCommands(CLI::App& app, CommandContext& ctx, int& exit_code);
 void RegisterAuditCommands(CLI::App& app, CommandContext& ctx, int& exit_code);
 // client, case, family, conflict-check (IntakeService).

@@ -794,7 +794,8 @@ void RegisterDeadlineCommands(CLI::App& app, CommandContext& ctx,
                        "Only those due within DAYS (overdue ones always "
                        "show); default all");
   upcoming->add_option("--lawyer", upcoming_args->lawyer,
-                       "Another lawyer's (administrators only)");
+                       "users/NAME: must be you (each lawyer lists only "
+                       "their own)");
   upcoming->footer(
       "The DAYS LEFT column counts from today in each case's province.\n"
       "Examples:\n  clinicctl deadline upcoming --within 14\n"

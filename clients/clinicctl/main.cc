@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
   int exit_code = kExitOk;
   gpr_set_log_function(DropGrpcLog);
   RegisterHealthCommand(app, ctx, exit_code);
+  RegisterConfigCommands(app, ctx, exit_code);
+  RegisterDashboardCommand(app, ctx, exit_code);
   RegisterAuthCommands(app, ctx, exit_code);
   RegisterAuditCommands(app, ctx, exit_code);
   RegisterIntakeCommands(app, ctx, exit_code);
