@@ -632,15 +632,11 @@ struct ConflictArgs {
   double min_score = 0;
 };
 
-// `checked_clients` are the registered clients the check was run for: a match
-// on their own record is marked "(self)" rather than taken for a conflict.
-void PrintConflictCheck(const v1::ConflictCheck& check,
-                        const std::vector<std::string>& checked_clients) {
+void PrintConflictCheck(const v1::ConflictCheck& check) {
   const bool clear = check.outcome() == v1::ConflictCheck::OUTCOME_CLEAR;
   std::printf("Conflict check %s: %s\n", check.name().c_str(),
               clear ? "CLEAR (no one matched)"
                     : "POTENTIAL CONFLICT (review the matches below)");
-  bool any_self = false;
   if (!check.matches().empty()) {
     Table table({"SUBJECT", "MATCHED", "KIND", "RECORD", "SCORE", "WHY"});
     for (const v1::ConflictMatch& m : check.matches()) {
@@ -648,29 +644,17 @@ void PrintConflictCheck(const v1::ConflictCheck& check,
           m.subject_index() >= 0 && m.subject_index() < check.subjects_size()
               ? FormatPersonName(check.subjects(m.subject_index()).name())
               : "?";
-      const bool self =
-          !m.client().empty() &&
-          std::find(checked_clients.begin(), checked_clients.end(),
-                    m.client()) != checked_clients.end();
-      any_self |= self;
       std::string record = m.client();
       if (!m.case_().empty()) {
         absl::StrAppend(&record, record.empty() ? "" : " in ", m.case_());
       }
       table.AddRow({Abbreviate(subject, 30),
                     Abbreviate(FormatPersonName(m.matched_name()), 30),
-                    ShortName(m.kind()) + (self ? " (self)" : ""),
-                    record.empty() ? "-" : record,
+                    ShortName(m.kind()), record.empty() ? "-" : record,
                     absl::StrFormat("%.2f", m.score()),
                     Abbreviate(absl::StrJoin(m.reasons(), "; "), 80)});
     }
     table.Print();
-    if (any_self) {
-      std::printf(
-          "(self): the checked client's own record; it is not a conflict, but "
-          "the server\ncounts it, so opening a case under this check needs "
-          "--waiver.\n");
-    }
   }
   std::printf(
       clear ? "Open the case with: clinicctl case open CLIENT --type TYPE "
@@ -729,6 +713,7 @@ int CheckConflicts(CommandContext& ctx, const ConflictArgs& args) {
       if (c.has_birth_date()) *subject->mutable_birth_date() = c.birth_date();
       *subject->mutable_citizenships() = c.citizenships();
       subject->set_role(v1::PARTY_ROLE_CLIENT);
+      subject->set_client(c.name());
     }
     Stub stub(client.ChannelFor("intake"));
     v1::ConflictCheck check;
@@ -738,7 +723,7 @@ int CheckConflicts(CommandContext& ctx, const ConflictArgs& args) {
     if (ctx.options().json) {
       ctx.PrintJson(check);
     } else {
-      PrintConflictCheck(check, client_names);
+      PrintConflictCheck(check);
     }
     return absl::OkStatus();
   });

@@ -127,6 +127,7 @@ absl::Status IntakeServiceImpl::DoCheckConflicts(
       probe.citizenships.assign(subject.citizenships().begin(),
                                 subject.citizenships().end());
       for (const PersonMatch& m : matcher_->Search(probe, 50, min_score)) {
+        if (!subject.client().empty() && m.id == subject.client()) continue;
         v1::ConflictMatch match;
         match.set_subject_index(i);
         match.set_score(m.score);

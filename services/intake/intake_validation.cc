@@ -409,6 +409,10 @@ absl::Status NormalizeConflictSubject(absl::string_view field,
   }
   CLINIC_RETURN_IF_ERROR(ValidateEnum(Field(field, "role"), subject->role(),
                                       v1::PartyRole_IsValid, false));
+  if (!subject->client().empty()) {
+    CLINIC_RETURN_IF_ERROR(ValidateResourceName(Field(field, "client"),
+                                                subject->client(), "clients"));
+  }
   return ValidateCountries(Field(field, "citizenships"),
                            subject->mutable_citizenships(), 5);
 }

@@ -318,6 +318,26 @@ TEST_F(IntakeTest, OpeningACaseNeedsAConflictCheckAndAWaiverForMatches) {
   EXPECT_EQ(checks.conflict_checks_size(), 1);
 }
 
+TEST_F(IntakeTest, CheckingARegisteredClientDoesNotMatchTheirOwnRecord) {
+  v1::Client amina;
+  ASSERT_TRUE(Create(intake_, Amina(), &amina).ok());
+  v1::CheckConflictsRequest check;
+  v1::ConflictSubject* subject = check.add_subjects();
+  *subject->mutable_name() = amina.legal_name();
+  subject->set_client(amina.name());
+  v1::ConflictCheck result;
+  auto ctx = server_->Context(intake_);
+  ASSERT_TRUE(stub_->CheckConflicts(ctx.get(), check, &result).ok());
+  EXPECT_EQ(result.outcome(), v1::ConflictCheck::OUTCOME_CLEAR);
+  EXPECT_EQ(result.matches_size(), 0);
+
+  subject->set_client("cases/not-a-client");
+  ctx = server_->Context(intake_);
+  grpc::Status bad = stub_->CheckConflicts(ctx.get(), check, &result);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(bad.error_message(), HasSubstr("subjects[0].client"));
+}
+
 TEST_F(IntakeTest, AdversePartiesAreFoundByLaterConflictChecks) {
   v1::Client amina;
   ASSERT_TRUE(Create(intake_, Amina(), &amina).ok());
