@@ -1,0 +1,231 @@
+// The clinic server against the ceilings it is built on, measured in one run on
+// the same machine, TLS settings and disk:
+//
+//   reads   IntakeService.GetClient as an intake worker: token verification,
+//           access table, row-level rules, a SQLCipher read and a durable audit
+//           append, over TLS on loopback
+//     vs    a bare gRPC server (same certificate, no interceptors) answering a
+//           trivial RPC: the framework's ceiling;
+//   writes  IntakeService.CreateClient: validation, the name index, a SQLCipher
+//           commit (fsync) and the audit append, acknowledged only when durable
+//     vs    a bare SQLCipher loop committing one row per transaction.
+//
+// Targets (issue 9): reads >= 70% of the bare server's throughput with p99 <=
+// 2x at 8 and 32 concurrent clients; writes >= 1.0x the bare commit loop.
+//
+//   bazel run --config=opt //tests/bench:server_benchmark -- [seconds, default
+//   5]
+#include <sys/resource.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "base/secret.h"
+#include "clinic/v1/intake.grpc.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
+#include "services/audit/audit_service.h"
+#include "services/auth/auth_service.h"
+#include "services/common/tls.h"
+#include "services/intake/intake_service.h"
+#include "storage/database.h"
+#include "storage/file_util.h"
+#include "tests/bench/load.h"
+#include "tests/testing/subprocess.h"
+#include "tests/testing/test_server.h"
+
+namespace clinic {
+namespace {
+
+class TrivialHealth final : public grpc::health::v1::Health::Service {
+  grpc::Status Check(grpc::ServerContext*,
+                     const grpc::health::v1::HealthCheckRequest*,
+                     grpc::health::v1::HealthCheckResponse* response) override {
+    response->set_status(grpc::health::v1::HealthCheckResponse::SERVING);
+    return grpc::Status::OK;
+  }
+};
+
+// Distinct channels, so that concurrency spreads over connections as it does
+// with many clients.
+std::vector<std::shared_ptr<grpc::Channel>> Channels(const std::string& address,
+                                                     const std::string& ca,
+                                                     int n) {
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  for (int i = 0; i < n; ++i) {
+    grpc::ChannelArguments args;
+    args.SetInt("clinic.bench.channel", i);
+    channels.push_back(grpc::CreateCustomChannel(
+        address, MakeChannelCredentials(ca, nullptr), args));
+  }
+  return channels;
+}
+
+double CpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+std::string WithCpu(const std::string& line, double cpu, double seconds) {
+  return absl::StrCat(line,
+                      absl::StrFormat("  cpu %.0f%%", 100 * cpu / seconds));
+}
+
+bench::LoadResult Timed(int concurrency, absl::Duration duration,
+                        const std::function<bool(int)>& call, double* cpu) {
+  const double before = CpuSeconds();
+  bench::LoadResult r = bench::RunLoad(concurrency, duration, call);
+  *cpu = CpuSeconds() - before;
+  return r;
+}
+
+}  // namespace
+}  // namespace clinic
+
+int main(int argc, char** argv) {
+  using namespace clinic;  // NOLINT
+  const absl::Duration duration =
+      absl::Seconds(argc > 1 ? std::atoi(argv[1]) : 5);
+
+  testing::TestServer::Options options;
+  options.services = {AuditServiceDefinition(), AuthServiceDefinition(),
+                      IntakeServiceDefinition()};
+  auto server = testing::TestServer::Start(std::move(options));
+  if (!server.ok()) {
+    std::fprintf(stderr, "cannot start: %s\n",
+                 server.status().ToString().c_str());
+    return 1;
+  }
+  auto intake_token = (*server)->CreateUser("ines", {v1::ROLE_INTAKE});
+  if (!intake_token.ok()) return 1;
+  const std::string data_dir = (*server)->data_dir();
+  const std::string ca = *storage::ReadFile(data_dir + "/tls/ca.crt");
+
+  // The bare server: same certificate and key, nothing else.
+  TlsFiles files(data_dir + "/tls");
+  auto credentials = LoadServerCredentials(files, false);
+  TrivialHealth health;
+  int bare_port = 0;
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("127.0.0.1:0", *credentials, &bare_port);
+  builder.RegisterService(&health);
+  std::unique_ptr<grpc::Server> bare = builder.BuildAndStart();
+
+  // One client record to read.
+  v1::Client amina;
+  {
+    v1::IntakeService::Stub stub((*server)->channel());
+    v1::CreateClientRequest req;
+    req.mutable_client()->mutable_legal_name()->set_given_names("Amina");
+    req.mutable_client()->mutable_legal_name()->set_family_name("Tesfay");
+    auto ctx = (*server)->Context(*intake_token);
+    if (!stub.CreateClient(ctx.get(), req, &amina).ok()) return 1;
+  }
+
+  std::printf(
+      "Clinic server vs its ceilings (TLS on loopback, %s per run, 2 "
+      "cores shared by client and server)\n",
+      absl::FormatDuration(duration).c_str());
+  for (int concurrency : {1, 8, 32}) {
+    auto bare_channels = Channels(absl::StrCat("127.0.0.1:", bare_port), ca,
+                                  std::min(concurrency, 8));
+    auto clinic_channels =
+        Channels((*server)->address(), ca, std::min(concurrency, 8));
+    double bare_cpu = 0, read_cpu = 0;
+    bench::LoadResult ceiling = Timed(
+        concurrency, duration,
+        [&](int w) {
+          grpc::health::v1::Health::Stub stub(
+              bare_channels[w % bare_channels.size()]);
+          grpc::ClientContext ctx;
+          grpc::health::v1::HealthCheckResponse response;
+          return stub.Check(&ctx, {}, &response).ok();
+        },
+        &bare_cpu);
+    v1::GetClientRequest get;
+    get.set_name(amina.name());
+    bench::LoadResult reads = Timed(
+        concurrency, duration,
+        [&](int w) {
+          v1::IntakeService::Stub stub(
+              clinic_channels[w % clinic_channels.size()]);
+          grpc::ClientContext ctx;
+          ctx.AddMetadata("authorization", "Bearer " + *intake_token);
+          v1::Client out;
+          return stub.GetClient(&ctx, get, &out).ok();
+        },
+        &read_cpu);
+    std::printf("concurrency %d\n%s\n%s\n", concurrency,
+                WithCpu(bench::Format("bare gRPC server, trivial RPC", ceiling),
+                        bare_cpu, ceiling.seconds)
+                    .c_str(),
+                WithCpu(bench::Format("GetClient, authn+authz+audited", reads),
+                        read_cpu, reads.seconds)
+                    .c_str());
+    std::printf(
+        "  ratio reads/bare: throughput %.2f (target >= 0.70), p99 "
+        "%.2fx (target <= 2)\n",
+        reads.per_second / ceiling.per_second, reads.p99_ms / ceiling.p99_ms);
+  }
+
+  // Durable writes against a bare SQLCipher one-commit-per-row loop on the
+  // same disk.
+  const std::string bare_dir = testing::NewTempDir("bare-sqlcipher");
+  storage::Database::Options db_options;
+  db_options.label = "bare database";
+  db_options.migrations = {storage::SqlMigration(
+      1, "rows", "CREATE TABLE rows (id INTEGER PRIMARY KEY, v BLOB)")};
+  SecretBytes key(std::string(32, 'k'));
+  auto db = storage::Database::Open(bare_dir + "/bare.db", key,
+                                    std::move(db_options));
+  if (!db.ok()) return 1;
+  std::atomic<int64_t> row{0};
+  const std::string payload(600, 'x');  // about a client record's size
+  bench::LoadResult loop = bench::RunLoad(1, duration, [&](int) {
+    return (*db)
+        ->Write([&](storage::Connection& c) -> absl::Status {
+          auto insert = c.Prepare("INSERT INTO rows (id, v) VALUES (?1, ?2)");
+          if (!insert.ok()) return insert.status();
+          return insert->BindInt(1, ++row).BindBlob(2, payload).Run();
+        })
+        .ok();
+  });
+  std::printf(
+      "durable writes\n%s\n",
+      bench::Format("bare SQLCipher, one commit per row", loop).c_str());
+  for (int concurrency : {1, 8, 32}) {
+    auto channels =
+        Channels((*server)->address(), ca, std::min(concurrency, 8));
+    std::atomic<int64_t> n{0};
+    bench::LoadResult writes =
+        bench::RunLoad(concurrency, duration, [&](int w) {
+          v1::IntakeService::Stub stub(channels[w % channels.size()]);
+          grpc::ClientContext ctx;
+          ctx.AddMetadata("authorization", "Bearer " + *intake_token);
+          v1::CreateClientRequest req;
+          req.mutable_client()->mutable_legal_name()->set_given_names("Bench");
+          req.mutable_client()->mutable_legal_name()->set_family_name(
+              absl::StrCat("Writer", ++n));
+          v1::Client out;
+          return stub.CreateClient(&ctx, req, &out).ok();
+        });
+    std::printf(
+        "%s\n  ratio writes/bare loop: %.2f (target >= 1.0)\n",
+        bench::Format(absl::StrCat("CreateClient, c=", concurrency), writes)
+            .c_str(),
+        writes.per_second / loop.per_second);
+  }
+  std::printf("peak RSS %.0f MiB (client and server in one process)\n",
+              bench::PeakRssMiB());
+  bare->Shutdown();
+  return 0;
+}
