@@ -29,6 +29,7 @@
 #include "clinic/v1/intake.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
+#include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "services/audit/audit_service.h"
@@ -115,6 +116,8 @@ int main(int argc, char** argv) {
   auto credentials = LoadServerCredentials(files, false);
   TrivialHealth health;
   int bare_port = 0;
+  // Only our trivial health service: not gRPC's default one as well.
+  grpc::EnableDefaultHealthCheckService(false);
   grpc::ServerBuilder builder;
   builder.AddListeningPort("127.0.0.1:0", *credentials, &bare_port);
   builder.RegisterService(&health);
