@@ -84,9 +84,12 @@ const std::vector<std::string>& Deployment::ServiceNames() {
   return *names;
 }
 
-absl::StatusOr<std::unique_ptr<Deployment>> Deployment::Start(Kind kind) {
+absl::StatusOr<std::unique_ptr<Deployment>> Deployment::Start(
+    Kind kind, const std::string& root) {
   std::unique_ptr<Deployment> d(new Deployment(kind));
-  d->root_ = NewTempDir(kind == Kind::kSplit ? "split" : "clinicd");
+  d->root_ = !root.empty()
+                 ? root
+                 : NewTempDir(kind == Kind::kSplit ? "split" : "clinicd");
   CLINIC_RETURN_IF_ERROR(kind == Kind::kSplit ? d->StartSplit()
                                               : d->StartAllInOne());
   return d;
@@ -130,6 +133,10 @@ std::shared_ptr<grpc::Channel> Deployment::Channel(const std::string& service) {
   std::string ca = *storage::ReadFile(ca_file_, 1 << 20);
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);
+  // Reconnect promptly after a process is killed and restarted.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   auto channel = grpc::CreateCustomChannel(
       Address(service), MakeChannelCredentials(ca, nullptr), args);
   channels_[key] = channel;
@@ -216,20 +223,35 @@ absl::Status Deployment::StartSplit() {
 }
 
 absl::Status Deployment::Kill(const std::string& service) {
-  if (kind_ != Kind::kSplit) {
-    return absl::FailedPreconditionError("only a split deployment kills one");
-  }
-  Process& p = processes_.at(service);
+  const std::string key = ProcessFor(service);
+  Process& p = processes_.at(key);
   p.running->Signal(SIGKILL);
-  return p.running->Wait(absl::Seconds(10)).status();
+  CLINIC_RETURN_IF_ERROR(p.running->Wait(absl::Seconds(10)).status());
+  // Let kept channels notice the dead connection, so that no later call is
+  // sent down it.
+  auto channel = channels_.find(key);
+  if (channel != channels_.end() &&
+      channel->second->GetState(false) == GRPC_CHANNEL_READY) {
+    channel->second->WaitForStateChange(
+        GRPC_CHANNEL_READY,
+        std::chrono::system_clock::now() + std::chrono::seconds(2));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Deployment::Restart(const std::string& service) {
-  if (kind_ != Kind::kSplit) {
-    return absl::FailedPreconditionError(
-        "only a split deployment restarts one");
+  const std::string key = ProcessFor(service);
+  CLINIC_RETURN_IF_ERROR(Launch(processes_.at(key)));
+  // Channels kept from before the crash reconnect now, not at their next
+  // backoff tick.
+  auto channel = channels_.find(key);
+  if (channel != channels_.end() &&
+      !channel->second->WaitForConnected(std::chrono::system_clock::now() +
+                                         std::chrono::seconds(10))) {
+    return absl::UnavailableError(
+        absl::StrCat(key, " restarted but does not accept connections"));
   }
-  return Launch(processes_.at(service));
+  return absl::OkStatus();
 }
 
 }  // namespace testing

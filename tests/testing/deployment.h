@@ -31,7 +31,10 @@ class Deployment {
   // Every service name a deployment runs, as in --services.
   static const std::vector<std::string>& ServiceNames();
 
-  static absl::StatusOr<std::unique_ptr<Deployment>> Start(Kind kind);
+  // Data directories and logs go under `root` (default: a new temporary
+  // directory).
+  static absl::StatusOr<std::unique_ptr<Deployment>> Start(
+      Kind kind, const std::string& root = "");
   ~Deployment();
 
   Kind kind() const { return kind_; }
@@ -48,8 +51,9 @@ class Deployment {
   // Where processes' logs and data live.
   const std::string& root() const { return root_; }
 
-  // Split only: SIGKILL the process serving `service`, and start it again on
-  // the same port and data directory (waiting until it serves).
+  // SIGKILL the process serving `service` (the one process, all in one), and
+  // start it again on the same port and data directory (waiting until it
+  // serves).
   absl::Status Kill(const std::string& service);
   absl::Status Restart(const std::string& service);
 
