@@ -326,7 +326,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
   CLINIC_RETURN_IF_ERROR(writer->Execute(
       absl::StrCat("PRAGMA busy_timeout = ", busy_ms,
                    "; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-                   " PRAGMA foreign_keys = ON;")));
+                   " PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;")));
   {
     CLINIC_ASSIGN_OR_RETURN(Statement mode,
                             writer->Prepare("PRAGMA journal_mode;"));
@@ -425,6 +425,11 @@ absl::Status Database::Write(absl::FunctionRef<absl::Status(Connection&)> fn) {
   // SQLITE_FULL).
   c.Execute("ROLLBACK;").IgnoreError();
   return status;
+}
+
+absl::Status Database::Checkpoint() {
+  absl::MutexLock lock(&write_mu_);
+  return writer_->Execute("PRAGMA wal_checkpoint(TRUNCATE);");
 }
 
 absl::Status Database::Read(

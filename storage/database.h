@@ -5,7 +5,8 @@
 // the master key (see keyring.h): the key is given to SQLCipher as a raw key,
 // so no passphrase KDF runs. The database uses WAL journaling (readers never
 // block the writer), synchronous=FULL (a committed transaction is on disk
-// before Write returns) and foreign keys.
+// before Write returns), foreign keys, and secure_delete (deleted content is
+// overwritten, not left in free pages).
 //
 // Opening never creates a second file and never overwrites an existing one: a
 // wrong key, a damaged file or a file that is not a clinic database fails with
@@ -184,6 +185,12 @@ class Database {
   // Runs `fn` in a read transaction on a pooled read-only connection: it sees
   // one consistent snapshot and never blocks or is blocked by the writer.
   absl::Status Read(absl::FunctionRef<absl::Status(Connection&)> fn) const;
+
+  // Copies the write-ahead log into the database file and empties it, so that
+  // deleted content (overwritten in the file: secure_delete is on) survives in
+  // no log either. For crypto-shredding: call after deleting keys. Best effort
+  // while readers hold old snapshots.
+  absl::Status Checkpoint();
 
   // Schema version after migrations.
   int schema_version() const { return schema_version_; }

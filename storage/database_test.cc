@@ -346,3 +346,36 @@ TEST_F(DatabaseTest, BlobsRoundTripIncludingEmpty) {
 }  // namespace
 }  // namespace storage
 }  // namespace clinic
+
+namespace clinic {
+namespace storage {
+namespace {
+
+TEST_F(DatabaseTest, DeletedContentIsOverwrittenAndCheckpointEmptiesTheLog) {
+  auto db = OpenDb(Key('a'), NotesSchemaV1());
+  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_TRUE(Insert(**db, "wrapped data key of a deleted document").ok());
+  int64_t secure_delete = -1;
+  ASSERT_TRUE((*db)
+                  ->Write([&](Connection& c) -> absl::Status {
+                    CLINIC_ASSIGN_OR_RETURN(Statement s,
+                                            c.Prepare("PRAGMA secure_delete"));
+                    CLINIC_ASSIGN_OR_RETURN(bool row, s.Step());
+                    if (row) secure_delete = s.ColumnInt(0);
+                    CLINIC_ASSIGN_OR_RETURN(Statement del,
+                                            c.Prepare("DELETE FROM notes"));
+                    return del.Run();
+                  })
+                  .ok());
+  EXPECT_EQ(secure_delete, 1);
+  auto wal = ReadFile(path_ + "-wal");
+  ASSERT_TRUE(wal.ok());
+  EXPECT_GT(wal->size(), 0u);
+  ASSERT_TRUE((*db)->Checkpoint().ok());
+  EXPECT_EQ(ReadFile(path_ + "-wal")->size(), 0u);
+  EXPECT_EQ(Count(**db), 0);
+}
+
+}  // namespace
+}  // namespace storage
+}  // namespace clinic

@@ -811,6 +811,13 @@ absl::Status DocumentManager::Delete(const Caller& caller,
   }));
   for (int64_t v : out->versions())
     audit.resource(VersionResource(n.name(), v));
+  // The wrapped keys are overwritten in the file; also flush them out of the
+  // write-ahead log, where they would otherwise linger until a checkpoint.
+  absl::Status flushed = db_->Checkpoint();
+  if (!flushed.ok()) {
+    log::Warning("write-ahead log not checkpointed after a deletion",
+                 {{"reason", std::string(flushed.message())}});
+  }
   for (const std::string& blob : doomed_blobs) {
     absl::Status removed = blobs_->Delete(blob);
     if (!removed.ok() && !absl::IsNotFound(removed)) {
