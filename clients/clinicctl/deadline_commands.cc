@@ -765,6 +765,45 @@ int ReplaceRules(CommandContext& ctx, const std::string& file,
 
 }  // namespace
 
+// ---- deadline watch
+// ----------------------------------------------------------
+
+struct WatchArgs {
+  std::string case_name;
+  int remind_within = 14;
+};
+
+int Watch(CommandContext& ctx, const WatchArgs& args) {
+  v1::WatchDeadlinesRequest request;
+  if (!args.case_name.empty()) {
+    absl::StatusOr<std::string> name =
+        ResourceName("cases", "--case", args.case_name);
+    if (!name.ok()) return UsageError(name.status());
+    request.set_case_(*name);
+  }
+  request.set_remind_within_days(args.remind_within);
+  return RunSignedIn(ctx, [&](ClinicClient& client) -> absl::Status {
+    Stub stub(client.ChannelFor("deadline"));
+    // A watch runs until interrupted: no call deadline.
+    auto call = client.NewContext(absl::Hours(24 * 365));
+    auto reader = stub.WatchDeadlines(call.get(), request);
+    v1::DeadlineChange change;
+    while (reader->Read(&change)) {
+      if (ctx.options().json) {
+        ctx.PrintJson(change);  // one line each: JSON Lines
+      } else {
+        const v1::Deadline& d = change.deadline();
+        std::printf("%-9s %s %-10s %s  %s\n", ShortName(change.kind()).c_str(),
+                    FormatDate(d.due_date()).c_str(),
+                    FormatDaysRemaining(d.days_remaining()).c_str(),
+                    Abbreviate(d.title(), 60).c_str(), d.name().c_str());
+      }
+      std::fflush(stdout);
+    }
+    return Call(reader->Finish());
+  });
+}
+
 void RegisterDeadlineCommands(CLI::App& app, CommandContext& ctx,
                               int& exit_code) {
   CLI::App* deadline = app.add_subcommand(
@@ -803,6 +842,25 @@ void RegisterDeadlineCommands(CLI::App& app, CommandContext& ctx,
   upcoming->callback([&ctx, &exit_code, upcoming_args] {
     exit_code = Upcoming(ctx, *upcoming_args);
   });
+
+  auto watch_args = std::make_shared<WatchArgs>();
+  CLI::App* watch = deadline->add_subcommand(
+      "watch",
+      "Follow deadline changes on your cases as they happen, with reminders");
+  watch->add_option("--case", watch_args->case_name, "Only this case");
+  watch
+      ->add_option("--remind-within", watch_args->remind_within,
+                   "Remind when a deadline comes within DAYS")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 60));
+  watch->footer(
+      "Prints every open deadline due within the window first, then each "
+      "change\n(created, moved, withdrawn, completed, due soon) until "
+      "Ctrl-C. With --json: JSON Lines.\n"
+      "Examples:\n  clinicctl deadline watch\n"
+      "  clinicctl deadline watch --case cases/4hq8 --json\n");
+  watch->callback(
+      [&ctx, &exit_code, watch_args] { exit_code = Watch(ctx, *watch_args); });
 
   auto show_name = std::make_shared<std::string>();
   CLI::App* show = deadline->add_subcommand(

@@ -120,6 +120,12 @@ class Clinic {
   absl::StatusOr<testing::RunResult> Ctl(const std::string& user,
                                          std::vector<std::string> args,
                                          const std::string& input = "") const {
+    return testing::Run(CtlArgv(user, std::move(args)), input);
+  }
+
+  // The command line that runs clinicctl as `user`.
+  std::vector<std::string> CtlArgv(const std::string& user,
+                                   std::vector<std::string> args) const {
     std::vector<std::string> argv = {
         "/usr/bin/env",
         "CLINICCTL_CONFIG_DIR=" + dir_ + "/cfg-" + user,
@@ -129,7 +135,7 @@ class Clinic {
         "--ca",
         storage::JoinPath(data_dir_, "tls/ca.crt")};
     argv.insert(argv.end(), args.begin(), args.end());
-    return testing::Run(argv, input);
+    return argv;
   }
 
   const std::string& dir() const { return dir_; }
@@ -931,6 +937,35 @@ TEST_F(ClinicctlIntakeTest, ConfigFileRemembersSettingsAndRefusesUnknownKeys) {
   EXPECT_EQ(unset->exit_code, 0);
   EXPECT_THAT(Ctl("config-only", {"config", "show"})->output,
               Not(HasSubstr("10.0.0.5")));
+}
+
+TEST_F(ClinicctlIntakeTest, DeadlineWatchStreamsChangesAsJsonLines) {
+  std::string k = OpenCase("Tekle", "Miriam");
+  ASSERT_FALSE(k.empty());
+  const std::string log = *dir_ + "/watch.log";
+  auto watch = testing::Subprocess::Start(
+      clinic_->CtlArgv("lena", {"deadline", "watch", "--case", k, "--json"}),
+      log);
+  ASSERT_TRUE(watch.ok()) << watch.status();
+  absl::SleepFor(absl::Seconds(1));  // the watch subscribes first
+  auto recorded = Ctl("lena", {"event", "record", k, "--type", "claim-referred",
+                               "--date", DaysAgo(2)});
+  ASSERT_TRUE(recorded.ok());
+  ASSERT_EQ(recorded->exit_code, 0) << recorded->output;
+  std::string seen;
+  for (int i = 0; i < 100 && !absl::StrContains(seen, "rpd.boc.poe.45d"); ++i) {
+    absl::SleepFor(absl::Milliseconds(100));
+    seen = (*watch)->Log();
+  }
+  (*watch)->Signal(SIGTERM);
+  (void)(*watch)->Wait(absl::Seconds(5));
+  EXPECT_THAT(seen, HasSubstr("\"kind\":\"KIND_CREATED\""));
+  EXPECT_THAT(seen, HasSubstr("rpd.boc.poe.45d"));
+  // JSON Lines: every line is one change.
+  for (absl::string_view line : absl::StrSplit(seen, '\n', absl::SkipEmpty())) {
+    v1::DeadlineChange change;
+    EXPECT_TRUE(ParseJson(std::string(line), &change)) << line;
+  }
 }
 
 }  // namespace
