@@ -110,6 +110,14 @@ void ApplyComputed(const ComputedDeadline& computed, const std::string& trigger,
   d.mutable_explanation()->set_trigger(trigger);
 }
 
+// The new date and reason of an extension or override.
+absl::Status ValidateDateChange(bool has_new_date, const v1::Date& new_date,
+                                const std::string& reason) {
+  if (!has_new_date) return absl::InvalidArgumentError("new_date is required");
+  CLINIC_RETURN_IF_ERROR(ValidateDate("new_date", new_date, 1990, 2100));
+  return ValidateText("reason", reason, 5, 1000, /*multiline=*/true);
+}
+
 absl::Status RequireOpen(const v1::Deadline& d, absl::string_view action) {
   if (d.status() == v1::DEADLINE_STATUS_OPEN) return absl::OkStatus();
   return absl::FailedPreconditionError(absl::StrCat(
@@ -497,13 +505,8 @@ grpc::Status DeadlineServiceImpl::ExtendDeadline(
     v1::Deadline* resp) {
   return HandleCall(ctx, [&](const Caller& caller) -> absl::Status {
     const absl::Time now = context_.clock()->Now();
-    if (!req->has_new_date()) {
-      return absl::InvalidArgumentError("new_date is required");
-    }
-    CLINIC_RETURN_IF_ERROR(
-        ValidateDate("new_date", req->new_date(), 1990, 2100));
-    CLINIC_RETURN_IF_ERROR(
-        ValidateText("reason", req->reason(), 5, 1000, true));
+    CLINIC_RETURN_IF_ERROR(ValidateDateChange(req->has_new_date(),
+                                              req->new_date(), req->reason()));
     CLINIC_RETURN_IF_ERROR(
         ValidateText("order_reference", req->order_reference(), 0, 200));
     return ChangeDeadline(
@@ -537,13 +540,8 @@ grpc::Status DeadlineServiceImpl::OverrideDeadline(
     v1::Deadline* resp) {
   return HandleCall(ctx, [&](const Caller& caller) -> absl::Status {
     const absl::Time now = context_.clock()->Now();
-    if (!req->has_new_date()) {
-      return absl::InvalidArgumentError("new_date is required");
-    }
-    CLINIC_RETURN_IF_ERROR(
-        ValidateDate("new_date", req->new_date(), 1990, 2100));
-    CLINIC_RETURN_IF_ERROR(
-        ValidateText("reason", req->reason(), 5, 1000, true));
+    CLINIC_RETURN_IF_ERROR(ValidateDateChange(req->has_new_date(),
+                                              req->new_date(), req->reason()));
     return ChangeDeadline(
         ctx, caller, req->name(), req->etag(), v1::DeadlineChange::KIND_MOVED,
         [&](v1::Deadline& d) -> absl::Status {

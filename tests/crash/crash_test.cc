@@ -29,6 +29,7 @@
 #include "services/common/validation.h"
 #include "storage/crypto/sha256.h"
 #include "tests/testing/accounts.h"
+#include "tests/testing/cases.h"
 #include "tests/testing/deployment.h"
 
 namespace clinic {
@@ -87,32 +88,12 @@ class CrashTest : public ::testing::Test {
   }
 
   std::string OpenCase() {
-    v1::IntakeService::Stub intake(d_->Channel("intake"));
-    v1::CreateClientRequest create;
-    create.mutable_client()->mutable_legal_name()->set_given_names("Case");
-    create.mutable_client()->mutable_legal_name()->set_family_name("Holder");
-    v1::Client client;
-    auto ctx = TokenContext(intake_);
-    if (!intake.CreateClient(ctx.get(), create, &client).ok()) return "";
-    v1::CheckConflictsRequest check;
-    *check.add_subjects()->mutable_name() = client.legal_name();
-    v1::ConflictCheck result;
-    ctx = TokenContext(intake_);
-    if (!intake.CheckConflicts(ctx.get(), check, &result).ok()) return "";
-    v1::OpenCaseRequest open;
-    open.mutable_case_()->set_type(v1::CASE_TYPE_RPD_CLAIM);
-    open.mutable_case_()->set_principal_client(client.name());
-    open.mutable_case_()->set_province(v1::PROVINCE_ON);
-    open.set_conflict_check(result.name());
-    open.set_conflict_waiver_reason("reviewed: the match is the client");
-    v1::TeamMember* member = open.add_team();
-    member->set_user("users/lena");
-    member->set_role(v1::TEAM_ROLE_LEAD_LAWYER);
-    v1::Case kase;
-    ctx = TokenContext(intake_);
-    grpc::Status status = intake.OpenCase(ctx.get(), open, &kase);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return kase.name();
+    auto client = testing::RegisterClient(d_->Channel("intake"), intake_,
+                                          testing::Person("Case", "Holder"));
+    if (!client.ok()) return "";
+    auto kase = testing::OpenCaseFor(d_->Channel("intake"), intake_, *client);
+    EXPECT_TRUE(kase.ok()) << kase.status();
+    return kase.ok() ? kase->name() : "";
   }
 
   // Writes until `stop`: clients (intake), events and documents (lawyer).

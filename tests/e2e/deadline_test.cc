@@ -19,6 +19,7 @@
 #include "services/deadline/deadline_service.h"
 #include "services/deadline/rules/canada_rules.h"
 #include "services/intake/intake_service.h"
+#include "tests/testing/cases.h"
 #include "tests/testing/fake_person_matcher.h"
 #include "tests/testing/test_server.h"
 
@@ -57,34 +58,15 @@ class DeadlineTest : public ::testing::Test {
 
   // A Toronto RPD claim with lena on the team.
   std::string OpenCase() {
-    v1::CreateClientRequest create;
-    create.mutable_client()->mutable_legal_name()->set_given_names("Amina");
-    create.mutable_client()->mutable_legal_name()->set_family_name("Tesfay");
-    v1::Client client;
-    auto ctx = server_->Context(intake_);
-    EXPECT_TRUE(intake_stub_->CreateClient(ctx.get(), create, &client).ok());
-    v1::CheckConflictsRequest check;
-    *check.add_subjects()->mutable_name() = client.legal_name();
-    v1::ConflictCheck result;
-    ctx = server_->Context(intake_);
-    EXPECT_TRUE(intake_stub_->CheckConflicts(ctx.get(), check, &result).ok());
-    v1::OpenCaseRequest open;
-    open.mutable_case_()->set_type(v1::CASE_TYPE_RPD_CLAIM);
-    open.mutable_case_()->set_principal_client(client.name());
-    open.mutable_case_()->set_province(v1::PROVINCE_ON);
-    open.mutable_case_()->set_irb_region(v1::IRB_REGION_CENTRAL);
-    open.set_conflict_check(result.name());
-    if (result.outcome() == v1::ConflictCheck::OUTCOME_POTENTIAL_CONFLICT) {
-      open.set_conflict_waiver_reason("reviewed: the match is the client");
-    }
-    v1::TeamMember* member = open.add_team();
-    member->set_user("users/lena");
-    member->set_role(v1::TEAM_ROLE_LEAD_LAWYER);
-    v1::Case kase;
-    ctx = server_->Context(intake_);
-    grpc::Status status = intake_stub_->OpenCase(ctx.get(), open, &kase);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return kase.name();
+    auto client = testing::RegisterClient(server_->channel(), intake_,
+                                          testing::Person("Amina", "Tesfay"));
+    EXPECT_TRUE(client.ok()) << client.status();
+    testing::CaseOptions options;
+    options.irb_region = v1::IRB_REGION_CENTRAL;
+    auto kase =
+        testing::OpenCaseFor(server_->channel(), intake_, *client, options);
+    EXPECT_TRUE(kase.ok()) << kase.status();
+    return kase.ok() ? kase->name() : "";
   }
 
   grpc::Status Record(const std::string& token, const v1::CaseEvent& event,

@@ -29,6 +29,7 @@
 #include "storage/database.h"
 #include "storage/file_util.h"
 #include "storage/keyring.h"
+#include "tests/testing/cases.h"
 #include "tests/testing/test_server.h"
 
 namespace clinic {
@@ -75,44 +76,18 @@ class DocumentTest : public ::testing::Test {
     ASSERT_FALSE(case_.empty());
   }
 
-  // A client and an RPD claim with lena as lead lawyer, through IntakeService.
+  // A client and an RPD claim in Quebec with lena as lead lawyer, through
+  // IntakeService.
   std::string OpenCase() {
-    v1::IntakeService::Stub intake(server_->channel());
-    v1::CreateClientRequest create;
-    v1::Client* c = create.mutable_client();
-    c->mutable_legal_name()->set_given_names("Amina");
-    c->mutable_legal_name()->set_family_name("Tesfay");
-    c->mutable_birth_date()->set_year(1990);
-    c->add_citizenships("ER");
-    c->mutable_arrival()->set_mode(v1::ENTRY_MODE_IRREGULAR_CROSSING);
-    c->mutable_arrival()->set_place("Lacolle");
-    v1::Client client;
-    auto ctx = server_->Context(intake_);
-    grpc::Status s = intake.CreateClient(ctx.get(), create, &client);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    v1::CheckConflictsRequest check;
-    *check.add_subjects()->mutable_name() = client.legal_name();
-    v1::ConflictCheck result;
-    ctx = server_->Context(intake_);
-    s = intake.CheckConflicts(ctx.get(), check, &result);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    v1::OpenCaseRequest open;
-    open.mutable_case_()->set_type(v1::CASE_TYPE_RPD_CLAIM);
-    open.mutable_case_()->set_principal_client(client.name());
-    open.mutable_case_()->set_province(v1::PROVINCE_QC);
-    open.set_conflict_check(result.name());
-    if (result.outcome() == v1::ConflictCheck::OUTCOME_POTENTIAL_CONFLICT) {
-      open.set_conflict_waiver_reason(
-          "reviewed: the match is the client herself");
-    }
-    v1::TeamMember* member = open.add_team();
-    member->set_user("users/lena");
-    member->set_role(v1::TEAM_ROLE_LEAD_LAWYER);
-    v1::Case kase;
-    ctx = server_->Context(intake_);
-    s = intake.OpenCase(ctx.get(), open, &kase);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    return kase.name();
+    auto client = testing::RegisterClient(server_->channel(), intake_,
+                                          testing::Person("Amina", "Tesfay"));
+    EXPECT_TRUE(client.ok()) << client.status();
+    testing::CaseOptions options;
+    options.province = v1::PROVINCE_QC;
+    auto kase =
+        testing::OpenCaseFor(server_->channel(), intake_, *client, options);
+    EXPECT_TRUE(kase.ok()) << kase.status();
+    return kase.ok() ? kase->name() : "";
   }
 
   v1::UploadMetadata Meta(const std::string& media_type = "text/plain") {

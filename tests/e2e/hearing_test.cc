@@ -33,6 +33,7 @@
 #include "services/deadline/deadline_service.h"
 #include "services/hearing/hearing_service.h"
 #include "services/intake/intake_service.h"
+#include "tests/testing/cases.h"
 #include "tests/testing/test_server.h"
 
 namespace clinic {
@@ -207,27 +208,13 @@ class HearingTestBase : public ::testing::Test {
 
   // An RPD claim in Quebec for `client` with `lawyer` as lead lawyer.
   v1::Case OpenCase(const v1::Client& client, const std::string& lawyer) {
-    v1::CheckConflictsRequest check;
-    *check.add_subjects()->mutable_name() = client.legal_name();
-    v1::ConflictCheck result;
-    auto ctx = server_->Context(intake_);
-    EXPECT_TRUE(intake_stub_->CheckConflicts(ctx.get(), check, &result).ok());
-    v1::OpenCaseRequest open;
-    open.mutable_case_()->set_type(v1::CASE_TYPE_RPD_CLAIM);
-    open.mutable_case_()->set_principal_client(client.name());
-    open.mutable_case_()->set_province(v1::PROVINCE_QC);
-    open.set_conflict_check(result.name());
-    if (result.outcome() == v1::ConflictCheck::OUTCOME_POTENTIAL_CONFLICT) {
-      open.set_conflict_waiver_reason("reviewed: the match is the client");
-    }
-    v1::TeamMember* member = open.add_team();
-    member->set_user(lawyer);
-    member->set_role(v1::TEAM_ROLE_LEAD_LAWYER);
-    v1::Case kase;
-    ctx = server_->Context(intake_);
-    grpc::Status s = intake_stub_->OpenCase(ctx.get(), open, &kase);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    return kase;
+    testing::CaseOptions options;
+    options.province = v1::PROVINCE_QC;
+    options.lead_lawyer = lawyer;
+    auto kase =
+        testing::OpenCaseFor(server_->channel(), intake_, client, options);
+    EXPECT_TRUE(kase.ok()) << kase.status();
+    return kase.ok() ? *kase : v1::Case();
   }
 
   static v1::Hearing Hearing(const char* zone, absl::CivilSecond local,

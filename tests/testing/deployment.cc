@@ -239,6 +239,12 @@ absl::Status Deployment::Kill(const std::string& service) {
   return absl::OkStatus();
 }
 
+int Deployment::Pid(const std::string& service) const {
+  auto it = processes_.find(ProcessFor(service));
+  if (it == processes_.end() || it->second.running == nullptr) return -1;
+  return it->second.running->pid();
+}
+
 absl::Status Deployment::Restart(const std::string& service) {
   const std::string key = ProcessFor(service);
   CLINIC_RETURN_IF_ERROR(Launch(processes_.at(key)));

@@ -55,6 +55,8 @@ class Deployment {
   // start it again on the same port and data directory (waiting until it
   // serves).
   absl::Status Kill(const std::string& service);
+  // The process id of the process serving `service`, or -1.
+  int Pid(const std::string& service) const;
   absl::Status Restart(const std::string& service);
 
  private:
