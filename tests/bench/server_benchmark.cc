@@ -25,6 +25,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
 #include "base/secret.h"
 #include "clinic/v1/intake.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -96,6 +97,8 @@ int main(int argc, char** argv) {
   using namespace clinic;  // NOLINT
   const absl::Duration duration =
       absl::Seconds(argc > 1 ? std::atoi(argv[1]) : 5);
+  // As the server binaries run (server_main.cc).
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 
   testing::TestServer::Options options;
   options.services = {AuditServiceDefinition(), AuthServiceDefinition(),
