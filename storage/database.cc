@@ -241,6 +241,10 @@ int64_t Connection::LastInsertRowId() const {
   return sqlite3_last_insert_rowid(db_);
 }
 
+bool Connection::InTransaction() const {
+  return sqlite3_get_autocommit(db_) == 0;
+}
+
 int Connection::Changes() const { return sqlite3_changes(db_); }
 
 absl::Status Connection::ErrorStatus(int rc, absl::string_view what) const {
@@ -413,18 +417,78 @@ absl::Status Database::Migrate(const std::vector<Migration>& migrations) {
 }
 
 absl::Status Database::Write(absl::FunctionRef<absl::Status(Connection&)> fn) {
+  PendingWrite me{fn, absl::OkStatus(), false};
+  {
+    absl::MutexLock lock(&queue_mu_);
+    queue_.push_back(&me);
+    // Either a commit under way takes this write along, or this caller leads
+    // the next one.
+    auto ready = [this, &me]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
+      return me.done || !committing_;
+    };
+    queue_mu_.Await(absl::Condition(&ready));
+    if (me.done) return me.status;
+    committing_ = true;
+  }
+  std::vector<PendingWrite*> batch;
+  {
+    absl::MutexLock lock(&queue_mu_);
+    batch.swap(queue_);
+  }
+  CommitGroup(batch);
+  absl::MutexLock lock(&queue_mu_);
+  for (PendingWrite* p : batch) p->done = true;
+  committing_ = false;
+  return me.status;
+}
+
+void Database::CommitGroup(const std::vector<PendingWrite*>& batch) {
   absl::MutexLock lock(&write_mu_);
   Connection& c = *writer_;
-  CLINIC_RETURN_IF_ERROR(c.Execute("BEGIN IMMEDIATE;"));
-  absl::Status status = fn(c);
-  if (status.ok()) {
-    status = c.Execute("COMMIT;");
-    if (status.ok()) return status;
+  const bool alone = batch.size() == 1;
+  std::vector<PendingWrite*> kept;  // succeeded, awaiting the commit
+  auto begin = [&]() { return c.Execute("BEGIN IMMEDIATE;"); };
+  absl::Status open = begin();
+  for (PendingWrite* p : batch) {
+    if (!open.ok()) {
+      p->status = open;
+      continue;
+    }
+    if (!alone) {
+      p->status = c.Execute("SAVEPOINT group_write;");
+      if (!p->status.ok()) continue;
+    }
+    p->status = p->fn(c);
+    if (!c.InTransaction()) {
+      // SQLite rolled the whole transaction back (a full disk, say): the
+      // writes kept so far are gone with it.
+      if (p->status.ok()) {
+        p->status = absl::InternalError("the transaction ended unexpectedly");
+      }
+      for (PendingWrite* k : kept) k->status = p->status;
+      kept.clear();
+      open = begin();
+      continue;
+    }
+    if (p->status.ok()) {
+      if (!alone) c.Execute("RELEASE group_write;").IgnoreError();
+      kept.push_back(p);
+    } else if (!alone) {
+      c.Execute("ROLLBACK TO group_write;").IgnoreError();
+      c.Execute("RELEASE group_write;").IgnoreError();
+    }
   }
-  // ROLLBACK fails harmlessly if SQLite already rolled back (e.g. after
-  // SQLITE_FULL).
-  c.Execute("ROLLBACK;").IgnoreError();
-  return status;
+  if (!open.ok()) return;
+  if (kept.empty()) {
+    c.Execute("ROLLBACK;").IgnoreError();
+    return;
+  }
+  absl::Status committed = c.Execute("COMMIT;");
+  if (!committed.ok()) {
+    // ROLLBACK fails harmlessly if SQLite already rolled back.
+    c.Execute("ROLLBACK;").IgnoreError();
+    for (PendingWrite* k : kept) k->status = committed;
+  }
 }
 
 absl::Status Database::Checkpoint() {

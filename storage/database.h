@@ -122,6 +122,10 @@ class Connection {
   // Rows changed by the last INSERT/UPDATE/DELETE.
   int Changes() const;
 
+  // Whether a transaction is open (SQLite ends one by itself after some
+  // errors, e.g. a full disk).
+  bool InTransaction() const;
+
   // Status for SQLite result code `rc` on this connection, with `what` as
   // context.
   absl::Status ErrorStatus(int rc, absl::string_view what) const;
@@ -176,10 +180,16 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
-  // Runs `fn` in a write transaction (BEGIN IMMEDIATE); commits if it returns
-  // OK, rolls back otherwise (or if the commit fails) and returns its error.
-  // Writers are serialized. Not reentrant: do not call Write or Read from
-  // inside `fn`.
+  // Runs `fn` in a write transaction; its changes are kept if it returns OK
+  // and the commit succeeds, and none of them otherwise (its error, or the
+  // commit's, is returned). Returns only once the changes are on disk.
+  //
+  // Group commit: calls arriving while a commit is under way are run one after
+  // another (each in its own savepoint, so a failing one undoes only itself)
+  // inside one transaction, committed with one fsync. Each `fn` sees the
+  // changes of those before it, as with serialized transactions. Not
+  // reentrant: do not call Write or Read from inside `fn`; keep side effects
+  // outside the database until Write has returned OK.
   absl::Status Write(absl::FunctionRef<absl::Status(Connection&)> fn);
 
   // Runs `fn` in a read transaction on a pooled read-only connection: it sees
@@ -207,6 +217,19 @@ class Database {
   const std::string path_;
   const std::string label_;
   int schema_version_ = 0;
+
+  // A Write waiting for the commit that includes it.
+  struct PendingWrite {
+    absl::FunctionRef<absl::Status(Connection&)> fn;
+    absl::Status status;
+    bool done = false;
+  };
+  // Runs `batch` in one transaction and commits it; sets each one's status.
+  void CommitGroup(const std::vector<PendingWrite*>& batch);
+
+  absl::Mutex queue_mu_;
+  std::vector<PendingWrite*> queue_ ABSL_GUARDED_BY(queue_mu_);
+  bool committing_ ABSL_GUARDED_BY(queue_mu_) = false;
 
   absl::Mutex write_mu_;
   std::unique_ptr<Connection> writer_ ABSL_GUARDED_BY(write_mu_);

@@ -379,3 +379,39 @@ TEST_F(DatabaseTest, DeletedContentIsOverwrittenAndCheckpointEmptiesTheLog) {
 }  // namespace
 }  // namespace storage
 }  // namespace clinic
+
+namespace clinic {
+namespace storage {
+namespace {
+
+TEST_F(DatabaseTest,
+       ConcurrentWritesCommitTogetherAndFailuresUndoOnlyThemselves) {
+  auto db = OpenDb(Key('a'), NotesSchemaV1());
+  ASSERT_TRUE(db.ok()) << db.status();
+  std::atomic<int> kept{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 16; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 40; ++i) {
+        const bool fail = (t * 40 + i) % 7 == 0;
+        absl::Status status = (*db)->Write([&](Connection& c) -> absl::Status {
+          CLINIC_ASSIGN_OR_RETURN(
+              Statement s, c.Prepare("INSERT INTO notes(body) VALUES (?1)"));
+          CLINIC_RETURN_IF_ERROR(
+              s.BindText(1, absl::StrCat("note ", t, "-", i)).Run());
+          if (fail) return absl::FailedPreconditionError("refused on purpose");
+          return absl::OkStatus();
+        });
+        EXPECT_EQ(status.ok(), !fail) << status;
+        if (status.ok()) ++kept;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(Count(**db), kept.load());
+  EXPECT_EQ(kept.load(), 16 * 40 - (16 * 40 + 6) / 7);
+}
+
+}  // namespace
+}  // namespace storage
+}  // namespace clinic
