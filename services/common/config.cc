@@ -172,6 +172,12 @@ absl::Status ValidateConfig(const v1::ServerConfig& c) {
         "limits.max_receive_message_bytes must be between 1 MiB + 1 KiB and 64 "
         "MiB");
   }
+  if (limits.requests_per_second_per_peer() < 1 ||
+      limits.request_burst_per_peer() < 1) {
+    return absl::InvalidArgumentError(
+        "limits.requests_per_second_per_peer and limits.request_burst_per_peer "
+        "must be at least 1");
+  }
   if (c.auth().scrypt_log2_n() < 10 || c.auth().scrypt_log2_n() > 22) {
     return absl::InvalidArgumentError("auth.scrypt_log2_n must be 10..22");
   }

@@ -245,8 +245,41 @@ class SecurityInterceptor : public grpc::experimental::Interceptor {
     return caller;
   }
 
+  // True for calls the rate limit does not apply to: health checks and other
+  // non-clinic methods, and calls from clinic services (in-process, or over
+  // mutual TLS with the service certificate), which carry many users' load.
+  bool ExemptFromRateLimit(const Metadata* metadata) const {
+    if (!absl::StartsWith(method_, "/clinic.v1.")) return true;
+    if (ConstantTimeEquals(MetadataValue(metadata, kInProcessKeyHeader),
+                           InProcessKey())) {
+      return true;
+    }
+    std::shared_ptr<const grpc::AuthContext> auth =
+        info_->server_context()->auth_context();
+    if (auth != nullptr && auth->IsPeerAuthenticated()) {
+      for (const grpc::string_ref& cn :
+           auth->FindPropertyValues("x509_common_name")) {
+        if (cn == kServiceCertificateName) return true;
+      }
+    }
+    return false;
+  }
+
   void Admit(const Metadata* metadata) {
     if (state_ != nullptr) return;
+    if (options_.rate_limiter != nullptr && !ExemptFromRateLimit(metadata) &&
+        !options_.rate_limiter->Allow(info_->server_context()->peer())) {
+      rate_limited_ = true;
+      Caller anonymous;
+      anonymous.peer = info_->server_context()->peer();
+      anonymous.request_id = RandomId();
+      state_ = std::make_shared<CallState>(
+          std::move(anonymous),
+          absl::ResourceExhaustedError(
+              "too many requests from this address; retry after a pause"));
+      RegisterCall(info_->server_context(), state_);
+      return;
+    }
     absl::Status token_error;
     Caller caller = Authenticate(metadata, &token_error);
     absl::Status decision = Authorize(method_, rule_, caller);
@@ -273,6 +306,8 @@ class SecurityInterceptor : public grpc::experimental::Interceptor {
 
   // What must replace the handler's answer, if anything.
   absl::Status Enforcement(const grpc::Status& status, bool message) {
+    // Rate-limited: nothing but the refusal goes back, public method or not.
+    if (rate_limited_) return state_->decision();
     if (rule_ != nullptr &&
         rule_->principal == MethodRule::Principal::kPublic) {
       return absl::OkStatus();
@@ -309,7 +344,7 @@ class SecurityInterceptor : public grpc::experimental::Interceptor {
     if (blocked_.ok()) blocked_ = Enforcement(status, message);
     if (!blocked_.ok()) status = ToGrpcStatus(blocked_);
 
-    if (options_.audit_enabled && rule_ != nullptr &&
+    if (options_.audit_enabled && !rate_limited_ && rule_ != nullptr &&
         rule_->audit != v1::AUDIT_ACTION_UNSPECIFIED) {
       if (!audited_) {
         audited_ = true;
@@ -382,6 +417,7 @@ class SecurityInterceptor : public grpc::experimental::Interceptor {
   const MethodRule* const rule_;
   std::shared_ptr<CallState> state_;
   bool noted_request_ = false;
+  bool rate_limited_ = false;
   bool audited_ = false;
   grpc::StatusCode audited_code_ = grpc::StatusCode::OK;
   absl::Status blocked_;

@@ -1,9 +1,10 @@
 // The one server interceptor every call of every service passes through.
 //
-// When a call arrives it authenticates the caller (a Bearer access token;
-// otherwise an in-process call or a peer with the clinic's service certificate
-// counts as a service; otherwise anonymous), looks the method up in the access
-// table (access_policy.h) and binds the caller and the verdict to the call
+// When a call arrives it applies the per-peer rate limit (rate_limiter.h),
+// authenticates the caller (a Bearer access token; otherwise an in-process
+// call or a peer with the clinic's service certificate counts as a service;
+// otherwise anonymous), looks the method up in the access table
+// (access_policy.h) and binds the caller and the verdict to the call
 // (call_context.h), where handlers read them.
 //
 // Before anything goes back to the client — the first response message, or the
@@ -26,6 +27,7 @@
 #include "grpcpp/support/client_interceptor.h"
 #include "grpcpp/support/server_interceptor.h"
 #include "services/common/audit_sink.h"
+#include "services/common/rate_limiter.h"
 #include "services/common/token_verifier.h"
 
 namespace clinic {
@@ -50,6 +52,11 @@ class SecurityInterceptorFactory
     AuditSink* audit = nullptr;
     // Benchmarks only: measure the cost of auditing by turning it off.
     bool audit_enabled = true;
+    // Optional. Per-peer rate limits, consulted for clinic methods before
+    // authentication; calls from clinic services are exempt. A refused call
+    // ends with RESOURCE_EXHAUSTED before its handler runs and is not audited
+    // (it touched nothing, and auditing a flood would amplify it).
+    PeerRateLimiter* rate_limiter = nullptr;
   };
   explicit SecurityInterceptorFactory(Options options) : options_(options) {}
 

@@ -13,6 +13,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "services/common/metrics.h"
 #include "services/common/security_interceptor.h"
 #include "services/common/tls.h"
 #include "storage/file_util.h"
@@ -218,7 +219,17 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(Options options) {
   security.verifier = &host->context_->token_verifier();
   security.audit = &host->context_->audit_sink();
   security.audit_enabled = options.audit_enabled;
+  // Limits concern real load, so they run on the real clock whatever clock the
+  // services are given (tests freeze theirs).
+  PeerRateLimiter::Options limits;
+  limits.requests_per_second = config.limits().requests_per_second_per_peer();
+  limits.burst = config.limits().request_burst_per_peer();
+  host->rate_limiter_ =
+      std::make_unique<PeerRateLimiter>(limits, Clock::Real());
+  security.rate_limiter = host->rate_limiter_.get();
   factories.push_back(std::make_unique<SecurityInterceptorFactory>(security));
+  factories.push_back(NewMetricsInterceptorFactory(
+      RpcMetrics::Attach(&host->context())));  // issue 10
   if (options.interceptors) {
     CLINIC_ASSIGN_OR_RETURN(InterceptorFactories extra,
                             options.interceptors(*host->context_));

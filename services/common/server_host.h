@@ -1,8 +1,8 @@
 // Hosts a set of services on one gRPC server: TLS (or, for development on
 // loopback only, plaintext), the grpc.health.v1 health service, optional
-// reflection, interceptors, message size and stream limits, in-process channels
-// between co-hosted services, and graceful shutdown. Used by `clinicd`, by each
-// single-service binary, and by in-process tests.
+// reflection, interceptors, message size, per-peer rate and stream limits,
+// in-process channels between co-hosted services, and graceful shutdown. Used
+// by `clinicd`, by each single-service binary, and by in-process tests.
 //
 // Thread-safe.
 #ifndef CLINIC_SERVICES_COMMON_SERVER_HOST_H_
@@ -19,6 +19,7 @@
 #include "clinic/v1/config.pb.h"
 #include "grpcpp/server.h"
 #include "grpcpp/support/server_interceptor.h"
+#include "services/common/rate_limiter.h"
 #include "services/common/service.h"
 
 namespace clinic {
@@ -73,6 +74,8 @@ class ServerHost {
   ServerHost() = default;
 
   std::unique_ptr<HostContext> context_;
+  // Per-peer request limits (config limits.*_per_peer); outlives server_.
+  std::unique_ptr<PeerRateLimiter> rate_limiter_;
   std::vector<std::unique_ptr<HostedService>> services_;
   std::vector<std::string> full_names_;
   std::unique_ptr<grpc::Server> server_;

@@ -8,11 +8,15 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
+#include <cstdlib>
+#include <iterator>
 #include <memory>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "base/status_macros.h"
 #include "storage/file_util.h"
 
@@ -149,6 +153,37 @@ absl::Status WritePair(const PemKeyPair& pair, const std::string& cert_path,
   return storage::CreateFileExclusively(cert_path, pair.certificate, 0644);
 }
 
+// The suites the clinic allows: TLS 1.3 (all AEAD, always (EC)DHE) and TLS 1.2
+// with ECDHE and an AEAD. gRPC 1.51's default list is a subset of these.
+constexpr absl::string_view kAllowedCipherSuites[] = {
+    "TLS_AES_128_GCM_SHA256",        "TLS_AES_256_GCM_SHA384",
+    "TLS_CHACHA20_POLY1305_SHA256",  "ECDHE-ECDSA-AES128-GCM-SHA256",
+    "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES128-GCM-SHA256",
+    "ECDHE-RSA-AES256-GCM-SHA384",   "ECDHE-ECDSA-CHACHA20-POLY1305",
+    "ECDHE-RSA-CHACHA20-POLY1305",
+};
+
+// gRPC 1.51 has no API for cipher suites: the process-wide environment
+// variable GRPC_SSL_CIPHER_SUITES replaces its (compliant) default. Refuse one
+// that would loosen the policy rather than serve with it.
+absl::Status CheckCipherSuitesEnvironment() {
+  const char* env = std::getenv("GRPC_SSL_CIPHER_SUITES");
+  if (env == nullptr) return absl::OkStatus();
+  for (absl::string_view suite : absl::StrSplit(env, ':', absl::SkipEmpty())) {
+    if (std::find(std::begin(kAllowedCipherSuites),
+                  std::end(kAllowedCipherSuites),
+                  suite) == std::end(kAllowedCipherSuites)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "GRPC_SSL_CIPHER_SUITES names \"", suite,
+          "\", which is not a TLS 1.2/1.3 AEAD suite with forward secrecy; "
+          "unset it (gRPC's default already follows the clinic's policy) or "
+          "list only: ",
+          absl::StrJoin(kAllowedCipherSuites, ":")));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<PemKeyPair> ReadPair(const std::string& cert_path,
                                     const std::string& key_path) {
   PemKeyPair pair;
@@ -266,6 +301,7 @@ absl::Status EnsureTlsMaterial(
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> LoadServerCredentials(
     const TlsFiles& files, bool require_client_certificate) {
+  CLINIC_RETURN_IF_ERROR(CheckCipherSuitesEnvironment());
   CLINIC_ASSIGN_OR_RETURN(std::string ca,
                           storage::ReadFile(files.ca_certificate, 1 << 20));
   CLINIC_ASSIGN_OR_RETURN(PemKeyPair server,

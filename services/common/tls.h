@@ -6,7 +6,11 @@
 // Keys are ECDSA P-256, certificates X.509 v3 signed with SHA-256. Private keys
 // are written with mode 0600 and never logged. gRPC's TLS stack negotiates only
 // TLS 1.2 and 1.3 with ECDHE key exchange and AEAD ciphers (its defaults, which
-// this code does not loosen).
+// this code does not loosen). gRPC 1.51 offers no API to set suites or
+// versions on these credentials (grpc_tls_version has only TLS1_2 and TLS1_3);
+// its one knob, the process-wide GRPC_SSL_CIPHER_SUITES environment variable,
+// is checked by LoadServerCredentials. tests/e2e/tls_policy_test proves the
+// policy from the outside.
 //
 // Thread-safe (no shared state).
 #ifndef CLINIC_SERVICES_COMMON_TLS_H_
@@ -64,7 +68,8 @@ absl::StatusOr<PemKeyPair> CreateCertificateAuthority(
 
 // Server credentials from the data directory's files. With
 // `require_client_certificate`, clients must present a certificate signed by
-// the clinic CA.
+// the clinic CA. FAILED_PRECONDITION if GRPC_SSL_CIPHER_SUITES is set and names
+// a suite that is not TLS 1.2/1.3 AEAD with forward secrecy.
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> LoadServerCredentials(
     const TlsFiles& files, bool require_client_certificate);
 

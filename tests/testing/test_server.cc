@@ -28,6 +28,13 @@ absl::StatusOr<std::unique_ptr<TestServer>> TestServer::Start(Options options) {
   // higher.
   if (config.auth().scrypt_log2_n() == 0)
     config.mutable_auth()->set_scrypt_log2_n(10);
+  // Tests call as fast as the machine allows from one address; the per-peer
+  // rate limit (200/s by default) is tested where a test sets it.
+  v1::LimitsConfig* limits = config.mutable_limits();
+  if (limits->requests_per_second_per_peer() == 0)
+    limits->set_requests_per_second_per_peer(1000000);
+  if (limits->request_burst_per_peer() == 0)
+    limits->set_request_burst_per_peer(1000000);
   ApplyConfigDefaults(&config);
   CLINIC_RETURN_IF_ERROR(ValidateConfig(config));
   CLINIC_RETURN_IF_ERROR(DataDir(server->data_dir_).Initialize({}));
