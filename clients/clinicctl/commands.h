@@ -10,6 +10,7 @@ namespace clinic {
 namespace cli {
 
 void RegisterHealthCommand(CLI::App& app, CommandContext& ctx, int& exit_code);
+void RegisterAdminCommands(CLI::App& app, CommandContext& ctx, int& exit_code);
 void RegisterConfigCommands(CLI::App& app, CommandContext& ctx, int& exit_code);
 void RegisterDashboardCommand(CLI::App& app, CommandContext& ctx,
                               int& exit_code);

@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   RegisterDashboardCommand(app, ctx, exit_code);
   RegisterAuthCommands(app, ctx, exit_code);
   RegisterAuditCommands(app, ctx, exit_code);
+  RegisterAdminCommands(app, ctx, exit_code);
   RegisterIntakeCommands(app, ctx, exit_code);
   RegisterDeadlineCommands(app, ctx, exit_code);
   RegisterDocumentCommands(app, ctx, exit_code);

@@ -970,3 +970,38 @@ TEST_F(ClinicctlIntakeTest, DeadlineWatchStreamsChangesAsJsonLines) {
 
 }  // namespace
 }  // namespace clinic
+
+namespace clinic {
+namespace {
+
+TEST_F(ClinicctlIntakeTest, AdministratorSeesStatusAndTakesAVerifiableBackup) {
+  auto status = Ctl("admin", {"admin", "status", "--json"});
+  ASSERT_TRUE(status.ok());
+  ASSERT_EQ(status->exit_code, 0) << status->output;
+  EXPECT_THAT(status->output, HasSubstr("\"services\""));
+  auto table = Ctl("admin", {"admin", "status"});
+  ASSERT_TRUE(table.ok());
+  EXPECT_THAT(table->output, HasSubstr("SERVING"));
+
+  const std::string archive = testing::NewTempDir("backup") + "/clinic.backup";
+  auto backup = Ctl("admin", {"backup", "create", "-o", archive});
+  ASSERT_TRUE(backup.ok());
+  ASSERT_EQ(backup->exit_code, 0) << backup->output;
+  EXPECT_THAT(backup->output, HasSubstr("Backup written to"));
+  EXPECT_FALSE(storage::PathExists(archive + ".partial"));
+  // Offline, with the server's master key: every byte checks out.
+  auto verified = testing::Run({Clinic::Clinicd(), "backup", "verify", archive,
+                                "--data_dir", clinic_->dir() + "/data"});
+  ASSERT_TRUE(verified.ok());
+  EXPECT_EQ(verified->exit_code, 0) << verified->output;
+
+  // A lawyer may not.
+  auto refused = Ctl("lena", {"backup", "create", "-o", archive + ".2"});
+  ASSERT_TRUE(refused.ok());
+  EXPECT_EQ(refused->exit_code, 5) << refused->output;
+  EXPECT_FALSE(storage::PathExists(archive + ".2"));
+  EXPECT_FALSE(storage::PathExists(archive + ".2.partial"));
+}
+
+}  // namespace
+}  // namespace clinic
