@@ -1093,12 +1093,6 @@ class HearingWithRealDeadlinesTest : public HearingTestBase {
     StartWith(DeadlineServiceDefinition());
     amina_ = CreateClient("Amina");
     case_ = OpenCase(amina_, "users/lena");
-    v1::DeadlineService::Stub deadlines(server_->channel());
-    v1::ListRulesRequest req;
-    v1::ListRulesResponse resp;
-    auto ctx = server_->Context(lena_);
-    implemented_ = deadlines.ListRules(ctx.get(), req, &resp).error_code() !=
-                   grpc::StatusCode::UNIMPLEMENTED;
   }
 
   std::vector<v1::Deadline> HearingDeadlines(const std::string& hearing) {
@@ -1118,24 +1112,10 @@ class HearingWithRealDeadlinesTest : public HearingTestBase {
 
   v1::Client amina_;
   v1::Case case_;
-  bool implemented_ = false;
 };
-
-TEST_F(HearingWithRealDeadlinesTest, UnavailableDeadlineServiceKeepsNoHearing) {
-  if (implemented_) GTEST_SKIP() << "the deadline service is implemented";
-  v1::ScheduleHearingResponse out;
-  grpc::Status s = Schedule(
-      lena_, case_.name(),
-      Hearing("America/Toronto", absl::CivilSecond(2026, 12, 9, 9, 0, 0)),
-      &out);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(s.error_message(), HasSubstr("UNIMPLEMENTED"));
-  EXPECT_TRUE(ListCase(lena_, case_.name(), true).empty());
-}
 
 TEST_F(HearingWithRealDeadlinesTest,
        RescheduleMovesAndCancelWithdrawsDeadlines) {
-  if (!implemented_) GTEST_SKIP() << "the deadline service is not implemented";
   v1::Hearing h = MustSchedule(
       lena_, case_.name(),
       Hearing("America/Toronto", absl::CivilSecond(2027, 1, 20, 9, 0, 0)));
@@ -1169,7 +1149,6 @@ TEST_F(HearingWithRealDeadlinesTest,
 }
 
 TEST_F(HearingWithRealDeadlinesTest, PostponementApplyByComesFromTheRules) {
-  if (!implemented_) GTEST_SKIP() << "the deadline service is not implemented";
   v1::Hearing h = MustSchedule(
       lena_, case_.name(),
       Hearing("America/Toronto", absl::CivilSecond(2027, 1, 20, 9, 0, 0)));
@@ -1202,7 +1181,6 @@ TEST_F(HearingWithRealDeadlinesTest, PostponementApplyByComesFromTheRules) {
 }
 
 TEST_F(HearingWithRealDeadlinesTest, AvailabilitySkipsTheRegionsHolidays) {
-  if (!implemented_) GTEST_SKIP() << "the deadline service is not implemented";
   v1::CheckAvailabilityRequest req;
   req.set_lawyer("users/lena");
   *req.mutable_from_date() = ToDate(absl::CivilDay(2026, 12, 21));
