@@ -1,5 +1,7 @@
 #include "services/audit/audit_chain.h"
 
+#include <limits>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/log.h"
@@ -116,6 +118,14 @@ bool ChainChecker::Add(const v1::AuditEvent& event) {
     return false;
   }
   if (linked_) {
+    // A crafted export may carry the largest sequence: nothing can follow it
+    // (and computing its successor would overflow).
+    if (checked_ > 0 && last_sequence_ == std::numeric_limits<int64_t>::max()) {
+      Fail(seq, absl::StrCat("event ", seq,
+                             " follows an event with the largest possible "
+                             "sequence number"));
+      return false;
+    }
     if (checked_ > 0 && seq != last_sequence_ + 1) {
       Fail(seq, seq > last_sequence_ + 1
                     ? absl::StrCat("event ", last_sequence_,

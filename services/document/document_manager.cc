@@ -389,6 +389,14 @@ absl::Status DocumentManager::Upload(const Caller& caller, UploadSource& source,
                      config.max_document_bytes(), " bytes per document"));
   }
   CLINIC_RETURN_IF_ERROR(ValidateSha256("metadata.sha256", md.sha256()));
+  // gRPC ends a client stream the same way whether the client finished or a
+  // broken message cut it short: only a size or digest known in advance tells
+  // a complete upload from a truncated one.
+  if (md.declared_size_bytes() == 0 && md.sha256().empty()) {
+    return Invalid(
+        "metadata.declared_size_bytes or metadata.sha256 is required, so that "
+        "an upload cut short is never stored as if it were complete");
+  }
 
   // ---- Access, then reserve the version number.
   CLINIC_RETURN_IF_ERROR(check_case_(caller, target.case_name()).status());
@@ -496,6 +504,11 @@ absl::Status DocumentManager::Upload(const Caller& caller, UploadSource& source,
   }
   CLINIC_RETURN_IF_ERROR(pipeline.Finish());
   if (source.Cancelled()) return absl::CancelledError("upload cancelled");
+  if (md.declared_size_bytes() > 0 && total != md.declared_size_bytes()) {
+    return absl::DataLossError(absl::StrCat(
+        "received ", total, " bytes but metadata.declared_size_bytes says ",
+        md.declared_size_bytes(), "; nothing was stored"));
+  }
   if (!sniffed) CLINIC_RETURN_IF_ERROR(sniff());
   ciphertext.clear();
   CLINIC_RETURN_IF_ERROR(encryptor->Finish(&ciphertext));

@@ -198,6 +198,14 @@ class DocumentManagerTest : public ::testing::Test {
   absl::StatusOr<v1::Document> Upload(const std::string& content,
                                       v1::UploadMetadata md = Meta(),
                                       const Caller& who = lena_) {
+    // As every real client does (the server requires a size or a digest).
+    if (md.declared_size_bytes() == 0 && md.sha256().empty()) {
+      if (content.empty()) {
+        md.set_sha256(storage::Sha256Hex(""));
+      } else {
+        md.set_declared_size_bytes(static_cast<int64_t>(content.size()));
+      }
+    }
     FakeSource source(std::move(md), content);
     v1::Document doc;
     CallAudit audit;
@@ -341,7 +349,9 @@ TEST_F(DocumentManagerTest, MultiGigabyteStreamRoundTripsInBoundedMemory) {
   struct rusage before;
   ::getrusage(RUSAGE_SELF, &before);
   left = kSize;
-  FakeSource source(Meta(), generator(&left));
+  v1::UploadMetadata md = Meta();
+  md.set_declared_size_bytes(kSize);
+  FakeSource source(md, generator(&left));
   v1::Document doc;
   ASSERT_TRUE(manager_->Upload(lena_, source, CallAudit(), &doc).ok());
   EXPECT_EQ(doc.versions(0).size_bytes(), kSize);
@@ -466,7 +476,9 @@ TEST_F(DocumentManagerTest, ContentThatIsNotTheDeclaredTypeIsRefused) {
 }
 
 TEST_F(DocumentManagerTest, CancelledUploadLeavesNothing) {
-  FakeSource source(Meta(), Text(50000), 1000);
+  v1::UploadMetadata md = Meta();
+  md.set_declared_size_bytes(50000);
+  FakeSource source(md, Text(50000), 1000);
   source.CancelAfter(20);
   v1::Document doc;
   EXPECT_EQ(manager_->Upload(lena_, source, CallAudit(), &doc).code(),
@@ -860,6 +872,7 @@ TEST_F(DocumentManagerTest, EveryInvalidFieldIsNamed) {
   v1::UploadDocumentRequest chunk, meta, big;
   chunk.set_chunk("abc");
   *meta.mutable_metadata() = Meta();
+  meta.mutable_metadata()->set_declared_size_bytes(3);
   big.set_chunk(std::string((1 << 20) + 1, 'a'));
   v1::Document out;
   for (auto [messages, field] : std::vector<

@@ -126,6 +126,7 @@ absl::Duration TimeUpload(v1::DocumentService::Stub& stub,
   auto writer = stub.UploadDocument(ctx.get(), &doc);
   v1::UploadDocumentRequest req;
   *req.mutable_metadata() = md;
+  req.mutable_metadata()->set_declared_size_bytes(bytes);
   writer->Write(req);
   for (int64_t sent = 0; sent < bytes;) {
     size_t n = static_cast<size_t>(std::min<int64_t>(bytes - sent, kChunk));

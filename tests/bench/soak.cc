@@ -209,6 +209,7 @@ int main(int argc, char** argv) {
             first.mutable_metadata()->set_title(
                 absl::StrCat("Soak ", w, "-", i));
             first.mutable_metadata()->set_media_type("application/pdf");
+            first.mutable_metadata()->set_declared_size_bytes(content.size());
             v1::UploadDocumentRequest chunk;
             chunk.set_chunk(content);
             upload->Write(first);

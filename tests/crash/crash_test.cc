@@ -147,6 +147,7 @@ class CrashTest : public ::testing::Test {
           first.mutable_metadata()->set_type(v1::DOCUMENT_TYPE_EVIDENCE);
           first.mutable_metadata()->set_title(absl::StrCat("Evidence ", tag));
           first.mutable_metadata()->set_media_type("application/pdf");
+          first.mutable_metadata()->set_declared_size_bytes(content.size());
           bool sent = upload->Write(first);
           for (size_t at = 0; sent && at < content.size(); at += 100000) {
             v1::UploadDocumentRequest chunk;

@@ -169,6 +169,7 @@ class BackupTest : public ::testing::Test {
     md->set_title("Basis of Claim");
     md->set_language("en");
     md->set_media_type("text/plain");
+    md->set_declared_size_bytes(static_cast<int64_t>(content.size()));
     writer->Write(req);
     for (size_t at = 0; at < content.size(); at += 256 << 10) {
       req.Clear();

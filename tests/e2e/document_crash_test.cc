@@ -108,6 +108,7 @@ TEST(DocumentCrashTest, KilledServerMidUploadLeavesNoTraceAfterRestart) {
     auto writer = stub.UploadDocument(ctx.get(), &kept);
     v1::UploadDocumentRequest req;
     *req.mutable_metadata() = md;
+    req.mutable_metadata()->set_declared_size_bytes(100000);
     ASSERT_TRUE(writer->Write(req));
     req.Clear();
     req.set_chunk(Text(100000));
@@ -128,6 +129,7 @@ TEST(DocumentCrashTest, KilledServerMidUploadLeavesNoTraceAfterRestart) {
     auto writer = stub.UploadDocument(ctx.get(), &never);
     v1::UploadDocumentRequest req;
     *req.mutable_metadata() = md;
+    req.mutable_metadata()->set_declared_size_bytes(64 << 20);
     ASSERT_TRUE(writer->Write(req));
     const std::string chunk = Text(1 << 20);
     for (int i = 0; i < 48; ++i) {
