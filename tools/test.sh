@@ -38,6 +38,11 @@ while read -r target verdict; do
 done < <(grep -E '^//[^ ]+ +(\(cached\) )?(PASSED|FAILED|TIMEOUT|FLAKY|NO STATUS|INCOMPLETE)' "$log" |
          sed -E 's/^(\/\/[^ ]+) +(\(cached\) )?([A-Z ]+[A-Z]).*/\1 \3/' | sed -E 's/ in$//')
 
+# Failures found before this script ran (.ci/run's fuzzing) count too.
+if [ "${CLINIC_EXTRA_FAILURES:-0}" -gt 0 ]; then
+  echo "${CLINIC_EXTRA_FAILURES} failure(s) reported before the tests (see above)"
+  failed=$((failed + CLINIC_EXTRA_FAILURES))
+fi
 if [ "$bazel_status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # The build itself failed, or a test did not run: never report a clean run.
   failed=1
