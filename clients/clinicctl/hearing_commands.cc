@@ -74,6 +74,28 @@ absl::StatusOr<absl::Time> ParseBound(absl::string_view flag,
   return ParseLocalTime(flag, text, zone);
 }
 
+// --lawyer, --from and --to, shared by `hearing list` and `hearing ical`: the
+// request's lawyer and start-time range, with dates read in `zone`.
+template <typename Request>
+absl::Status SetLawyerAndRange(const std::string& lawyer,
+                               const std::string& from, const std::string& to,
+                               absl::TimeZone zone, Request* request) {
+  if (!lawyer.empty()) {
+    CLINIC_ASSIGN_OR_RETURN(*request->mutable_lawyer(),
+                            ResourceName("users", "--lawyer", lawyer));
+  }
+  if (!from.empty()) {
+    CLINIC_ASSIGN_OR_RETURN(absl::Time start,
+                            ParseBound("--from", from, zone, false));
+    *request->mutable_start_after() = ToProtoTime(start);
+  }
+  if (!to.empty()) {
+    CLINIC_ASSIGN_OR_RETURN(absl::Time end, ParseBound("--to", to, zone, true));
+    *request->mutable_start_before() = ToProtoTime(end);
+  }
+  return absl::OkStatus();
+}
+
 void PrintConflicts(const v1::ScheduleHearingResponse& response,
                     absl::TimeZone zone) {
   if (response.conflicts().empty()) return;
@@ -270,21 +292,7 @@ int List(CommandContext& ctx, const ListArgs& args) {
       CLINIC_ASSIGN_OR_RETURN(*request.mutable_case_(),
                               ResourceName("cases", "--case", args.case_name));
     }
-    if (!args.lawyer.empty()) {
-      CLINIC_ASSIGN_OR_RETURN(*request.mutable_lawyer(),
-                              ResourceName("users", "--lawyer", args.lawyer));
-    }
-    if (!args.from.empty()) {
-      CLINIC_ASSIGN_OR_RETURN(absl::Time from,
-                              ParseBound("--from", args.from, zone, false));
-      *request.mutable_start_after() = ToProtoTime(from);
-    }
-    if (!args.to.empty()) {
-      CLINIC_ASSIGN_OR_RETURN(absl::Time to,
-                              ParseBound("--to", args.to, zone, true));
-      *request.mutable_start_before() = ToProtoTime(to);
-    }
-    return absl::OkStatus();
+    return SetLawyerAndRange(args.lawyer, args.from, args.to, zone, &request);
   }();
   if (!built.ok()) return UsageError(built);
   request.set_include_cancelled(args.include_cancelled);
@@ -546,22 +554,8 @@ struct IcalArgs {
 int Ical(CommandContext& ctx, const IcalArgs& args) {
   v1::ExportCalendarRequest request;
   absl::Status built = [&]() -> absl::Status {
-    if (!args.lawyer.empty()) {
-      CLINIC_ASSIGN_OR_RETURN(*request.mutable_lawyer(),
-                              ResourceName("users", "--lawyer", args.lawyer));
-    }
-    const absl::TimeZone zone = absl::LocalTimeZone();
-    if (!args.from.empty()) {
-      CLINIC_ASSIGN_OR_RETURN(absl::Time from,
-                              ParseBound("--from", args.from, zone, false));
-      *request.mutable_start_after() = ToProtoTime(from);
-    }
-    if (!args.to.empty()) {
-      CLINIC_ASSIGN_OR_RETURN(absl::Time to,
-                              ParseBound("--to", args.to, zone, true));
-      *request.mutable_start_before() = ToProtoTime(to);
-    }
-    return absl::OkStatus();
+    return SetLawyerAndRange(args.lawyer, args.from, args.to,
+                             absl::LocalTimeZone(), &request);
   }();
   if (!built.ok()) return UsageError(built);
   request.set_include_deadlines(args.include_deadlines);
