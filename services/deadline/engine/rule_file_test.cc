@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/deadline/engine/test_rule_text.h"
 
 namespace clinic::deadline {
 namespace {
@@ -16,31 +17,6 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-
-// A small valid file. Line numbers matter: tests replace one line at a time,
-// so every error below names a line of this text.
-constexpr char kBase[] = R"rules(version: "test-1"
-calendars {
-  id: "CA-IA"
-  description: "test calendar"
-  non_counting_weekdays: WEEKDAY_SUNDAY
-  holidays { name: "Canada Day" fixed { month: 7 day: 1 } }
-  citation: "IA s.35"
-}
-rules {
-  id: "r.one"
-  title: "Do a thing"
-  event: EVENT_TYPE_CLAIM_REFERRED
-  offset { value: 15 unit: OFFSET_UNIT_CALENDAR_DAYS }
-  direction: DIRECTION_AFTER
-  counting: COUNTING_EXCLUDE_FIRST
-  calendar: "CA-IA"
-  roll: ROLL_FORWARD
-  case_types: CASE_TYPE_RPD_CLAIM
-  citation: "IRPR 159.8(2)"
-  kind: DEADLINE_KIND_DEADLINE
-}
-)rules";
 
 // A second rule, appended after line 21 (so it starts at line 22).
 std::string SecondRule(absl::string_view id, absl::string_view extra) {
@@ -57,15 +33,6 @@ std::string SecondRule(absl::string_view id, absl::string_view extra) {
   kind: DEADLINE_KIND_DEADLINE
 )rules",
                       extra, "}\n");
-}
-
-// kBase with `from` (which must occur once) replaced by `to`.
-std::string Edit(absl::string_view from, absl::string_view to) {
-  std::string text = kBase;
-  EXPECT_EQ(text.find(std::string(from)), text.rfind(std::string(from)))
-      << from;
-  EXPECT_NE(text.find(std::string(from)), std::string::npos) << from;
-  return absl::StrReplaceAll(text, {{from, to}});
 }
 
 // The error lines of a refused file (without the summary line).
