@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -28,6 +29,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "clinic/v1/deadline.grpc.pb.h"
 #include "clinic/v1/document.grpc.pb.h"
@@ -69,6 +71,33 @@ Sample Measure(int pid, absl::Time start) {
   return s;
 }
 
+// Staff sessions for a run longer than an access token lives: signed in again
+// every few minutes, as a client library would refresh.
+class Sessions {
+ public:
+  explicit Sessions(std::shared_ptr<grpc::Channel> auth)
+      : auth_(std::move(auth)) {}
+  void Set(const std::string& user, const std::string& token) {
+    absl::MutexLock lock(&mu_);
+    tokens_[user] = token;
+  }
+  std::string Token(const std::string& user) const {
+    absl::MutexLock lock(&mu_);
+    return tokens_.at(user);
+  }
+  void Renew() {
+    for (const std::string& user : {std::string("ines"), std::string("lena")}) {
+      auto login = testing::LogIn(auth_, user, testing::kTestPassword);
+      if (login.ok()) Set(user, login->access_token());
+    }
+  }
+
+ private:
+  const std::shared_ptr<grpc::Channel> auth_;
+  mutable absl::Mutex mu_;
+  std::map<std::string, std::string> tokens_;
+};
+
 }  // namespace
 }  // namespace clinic
 
@@ -90,6 +119,9 @@ int main(int argc, char** argv) {
                                                    deployment->admin_token(),
                                                    "lena", {v1::ROLE_LAWYER});
   if (!intake_token.ok() || !lawyer_token.ok()) return 1;
+  Sessions sessions(deployment->Channel("auth"));
+  sessions.Set("ines", *intake_token);
+  sessions.Set("lena", *lawyer_token);
   v1::IntakeService::Stub intake(deployment->Channel("intake"));
   v1::DeadlineService::Stub deadlines(deployment->Channel("deadline"));
   v1::DocumentService::Stub documents(deployment->Channel("document"));
@@ -144,9 +176,14 @@ int main(int argc, char** argv) {
   std::vector<std::pair<std::string, std::string>> docs;  // name, sha
   std::atomic<int64_t> ops{0}, errors{0};
   std::thread sampler([&] {
+    absl::Time renewed = absl::Now();
     while (!stop.load()) {
       absl::SleepFor(absl::Seconds(10));
       samples.push_back(Measure(pid, start));
+      if (absl::Now() - renewed > absl::Minutes(5)) {
+        sessions.Renew();
+        renewed = absl::Now();
+      }
     }
   });
   std::vector<std::thread> workers;
@@ -162,7 +199,7 @@ int main(int argc, char** argv) {
             v1::GetClientRequest get;
             get.set_name(clients[(w * 7919 + i) % clients.size()]);
             v1::Client out;
-            auto c = TokenContext(*intake_token);
+            auto c = TokenContext(sessions.Token("ines"));
             ok = intake.GetClient(c.get(), get, &out).ok();
             break;
           }
@@ -170,7 +207,7 @@ int main(int argc, char** argv) {
             v1::SearchClientsRequest search;
             search.set_query(families[i % 8]);
             v1::SearchClientsResponse out;
-            auto c = TokenContext(*intake_token);
+            auto c = TokenContext(sessions.Token("ines"));
             ok = intake.SearchClients(c.get(), search, &out).ok();
             break;
           }
@@ -178,7 +215,7 @@ int main(int argc, char** argv) {
             v1::ListDeadlinesRequest list;
             list.set_case_(kase.name());
             v1::ListDeadlinesResponse out;
-            auto c = TokenContext(*lawyer_token);
+            auto c = TokenContext(sessions.Token("lena"));
             ok = deadlines.ListDeadlines(c.get(), list, &out).ok();
             break;
           }
@@ -188,7 +225,7 @@ int main(int argc, char** argv) {
             req.mutable_client()->mutable_legal_name()->set_family_name(
                 absl::StrCat("W", w, "N", i));
             v1::Client out;
-            auto c = TokenContext(*intake_token);
+            auto c = TokenContext(sessions.Token("ines"));
             ok = intake.CreateClient(c.get(), req, &out).ok();
             if (ok) {
               std::lock_guard<std::mutex> lock(mu);
@@ -201,7 +238,7 @@ int main(int argc, char** argv) {
                 absl::StrCat("%PDF-1.4\n%\xE2\xE3\xCF\xD3\n", w, "-", i, "\n");
             content.resize(64 * 1024, 'x');
             v1::Document out;
-            auto c = TokenContext(*lawyer_token);
+            auto c = TokenContext(sessions.Token("lena"));
             auto upload = documents.UploadDocument(c.get(), &out);
             v1::UploadDocumentRequest first;
             first.mutable_metadata()->set_case_(kase.name());
@@ -230,7 +267,7 @@ int main(int argc, char** argv) {
             }
             v1::DownloadDocumentRequest get;
             get.set_name(last_doc);
-            auto c = TokenContext(*lawyer_token);
+            auto c = TokenContext(sessions.Token("lena"));
             auto reader = documents.DownloadDocument(c.get(), get);
             v1::DownloadDocumentResponse part;
             while (reader->Read(&part)) {
@@ -255,19 +292,20 @@ int main(int argc, char** argv) {
   const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
 
   // Every acknowledged write reads back.
+  sessions.Renew();
   int64_t missing = 0;
   for (const std::string& name : created) {
     v1::GetClientRequest get;
     get.set_name(name);
     v1::Client out;
-    auto c = TokenContext(*intake_token);
+    auto c = TokenContext(sessions.Token("ines"));
     if (!intake.GetClient(c.get(), get, &out).ok()) ++missing;
   }
   for (const auto& [name, sha] : docs) {
     v1::GetDocumentRequest get;
     get.set_name(name);
     v1::Document out;
-    auto c = TokenContext(*lawyer_token);
+    auto c = TokenContext(sessions.Token("lena"));
     if (!documents.GetDocument(c.get(), get, &out).ok() ||
         out.versions().empty() || out.versions(0).sha256() != sha) {
       ++missing;
