@@ -9,7 +9,10 @@ int main(int argc, char** argv) {
   if (clinic::RunOfflineBackupCommand(argc, argv, &exit_code)) return exit_code;
   clinic::ServerProgram program;
   program.name = "clinicd";
-  program.description = "Case-management server for refugee legal aid clinics";
+  program.description =
+      "Case-management server for refugee legal aid clinics.\n"
+      "Also, offline: clinicd backup create|verify ..., clinicd restore ... "
+      "(run `clinicd backup --help`).";
   program.services = clinic::AllServiceDefinitions();
   return clinic::RunServerMain(argc, argv, program);
 }
