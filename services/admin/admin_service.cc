@@ -156,6 +156,7 @@ absl::Status AdminServiceImpl::CollectStatus(v1::ServerStatus* status) const {
       if (length.ok()) status->set_audit_chain_length(*length);
     }
   }
+  status->set_audit_queue_depth(context_->audit_sink().QueueDepth());
   int64_t blob_bytes = 0, blob_count = 0;
   SumFiles(dir.blob_dir(), &blob_bytes, &blob_count);
   status->set_blob_store_bytes(blob_bytes);
@@ -215,6 +216,10 @@ std::string AdminServiceImpl::PrometheusText() const {
                   "\n");
   gauge("clinic_blob_count", "Number of encrypted document blobs.");
   absl::StrAppend(&out, "clinic_blob_count ", status.blob_count(), "\n");
+  gauge("clinic_audit_queue_depth",
+        "Audit events accepted but not yet durable.");
+  absl::StrAppend(&out, "clinic_audit_queue_depth ", status.audit_queue_depth(),
+                  "\n");
   gauge("clinic_audit_chain_length", "Events in the audit chain.");
   absl::StrAppend(&out, "clinic_audit_chain_length ",
                   status.audit_chain_length(), "\n");

@@ -61,6 +61,7 @@ class AuditLog : public AuditSink {
 
   // Events waiting for the committer.
   int64_t queue_depth();
+  int64_t QueueDepth() override { return queue_depth(); }
   // Number of events in the chain.
   int64_t length();
   // Transactions the committer has written (each holds a batch of events).

@@ -12,6 +12,15 @@ void AuditSinkRouter::SetLocal(AuditSink* local) {
   local_ = local;
 }
 
+int64_t AuditSinkRouter::QueueDepth() {
+  AuditSink* local;
+  {
+    absl::MutexLock lock(&mu_);
+    local = local_;
+  }
+  return local != nullptr ? local->QueueDepth() : 0;
+}
+
 absl::Status AuditSinkRouter::Append(v1::AuditEvent event) {
   AuditSink* local;
   {

@@ -11,6 +11,7 @@
 #ifndef CLINIC_SERVICES_COMMON_AUDIT_SINK_H_
 #define CLINIC_SERVICES_COMMON_AUDIT_SINK_H_
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 
@@ -27,6 +28,9 @@ class AuditSink {
   // Durably appends `event` (sequence, time and hashes are assigned by the
   // log). UNAVAILABLE (or the storage error) when it cannot be recorded.
   virtual absl::Status Append(v1::AuditEvent event) = 0;
+  // Events accepted but not yet durable (0 when not known here, e.g. a remote
+  // audit service).
+  virtual int64_t QueueDepth() { return 0; }
 };
 
 class AuditSinkRouter : public AuditSink {
@@ -40,6 +44,8 @@ class AuditSinkRouter : public AuditSink {
   void SetLocal(AuditSink* local);
 
   absl::Status Append(v1::AuditEvent event) override;
+  // The co-hosted log's queue; 0 when the audit service runs elsewhere.
+  int64_t QueueDepth() override;
 
  private:
   const std::function<std::shared_ptr<grpc::Channel>()> remote_;

@@ -521,6 +521,8 @@ TEST_F(BackupTest, StatusAndMetricsCountRpcsAndSizesWithoutClientData) {
   EXPECT_THAT(metrics, HasSubstr("code=\"NOT_FOUND\"} 1\n"));
   EXPECT_THAT(metrics, HasSubstr("clinic_database_bytes{service=\"intake\"}"));
   EXPECT_THAT(metrics, HasSubstr("clinic_rpc_latency_seconds_bucket{"));
+  // The co-hosted audit log's queue is reported (empty once calls are done).
+  EXPECT_THAT(metrics, HasSubstr("clinic_audit_queue_depth 0\n"));
   EXPECT_EQ(metrics.find("Tesfay"), std::string::npos);
 }
 
