@@ -244,6 +244,8 @@ TEST_F(DocumentTest, CancelledUploadLeavesNothing) {
   auto writer = stub.UploadDocument(ctx.get(), &out);
   v1::UploadDocumentRequest req;
   *req.mutable_metadata() = Meta();
+  // More than is sent before the cancellation: the upload is under way.
+  req.mutable_metadata()->set_declared_size_bytes(8 * (256 << 10));
   ASSERT_TRUE(writer->Write(req));
   for (int i = 0; i < 4; ++i) {
     req.Clear();
