@@ -219,9 +219,12 @@ void RegisterAdminCommands(CLI::App& app, CommandContext& ctx, int& exit_code) {
   sweep->add_flag("--dry-run", sweep_args->dry_run,
                   "List what would be destroyed; destroy nothing");
   sweep->add_option("--as-of", sweep_args->as_of,
-                    "Judge expiry as of this date (default today)");
+                    "Judge expiry as of this date (default today; a later "
+                    "date only with --dry-run, to preview)");
   sweep->footer(
-      "Cases under legal hold are kept. Run with --dry-run first.\n"
+      "Cases under legal hold are kept. Run with --dry-run first. The\n"
+      "server also sweeps on its own every retention.sweep_interval (default\n"
+      "daily). What remains of a destroyed case is its audit record.\n"
       "Examples:\n  clinicctl retention sweep --dry-run\n"
       "  clinicctl retention sweep\n");
   sweep->callback(

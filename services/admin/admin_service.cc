@@ -12,12 +12,11 @@
 #include "base/log.h"
 #include "base/proto_time.h"
 #include "base/status_macros.h"
-#include "clinic/v1/document.grpc.pb.h"
 #include "services/admin/backup.h"
 #include "services/admin/metrics_http.h"
 #include "services/admin/retention.h"
+#include "services/admin/retention_runner.h"
 #include "services/common/call_context.h"
-#include "services/common/forward_credentials.h"
 #include "services/common/metrics.h"
 #include "services/common/validation.h"
 #include "storage/file_util.h"
@@ -43,78 +42,6 @@ void SumFiles(const std::string& dir, int64_t* bytes, int64_t* count) {
   }
   ::closedir(d);
 }
-
-// The retention sweep over the owning services' RPCs. Document calls carry
-// the administrator's own token (ForwardingContext), so the document service
-// authorizes and audits the administrator.
-//
-// Not complete: IntakeService has no RPC that lists closed cases to the admin
-// service or erases a case's client data, so ClosedCases and EraseCase answer
-// UNIMPLEMENTED (the sweep then does nothing); and DocumentService admits only
-// lawyers to ListDocuments/DeleteDocument. See the issue 10 notes.
-class GrpcRetentionBackend : public retention::RetentionBackend {
- public:
-  GrpcRetentionBackend(const ServiceContext* context,
-                       const grpc::ServerContext* incoming)
-      : context_(context), incoming_(incoming) {}
-
-  absl::StatusOr<std::vector<v1::CaseSummary>> ClosedCases() override {
-    return absl::UnimplementedError(
-        "the retention sweep needs IntakeService to list closed cases with "
-        "their retention to the admin service, which it does not yet do");
-  }
-
-  absl::StatusOr<int> CountDocuments(const std::string& kase) override {
-    CLINIC_ASSIGN_OR_RETURN(auto documents, ListDocuments(kase));
-    return static_cast<int>(documents.size());
-  }
-
-  absl::StatusOr<int> ShredDocuments(const std::string& kase,
-                                     const std::string& reason) override {
-    CLINIC_ASSIGN_OR_RETURN(auto documents, ListDocuments(kase));
-    v1::DocumentService::Stub stub(context_->ChannelTo("document"));
-    for (const v1::Document& doc : documents) {
-      v1::DeleteDocumentRequest req;
-      req.set_name(doc.name());
-      req.set_reason(reason);
-      req.set_etag(doc.etag());
-      v1::DeleteDocumentResponse resp;
-      auto ctx = ForwardingContext(*incoming_);
-      grpc::Status s = stub.DeleteDocument(ctx.get(), req, &resp);
-      if (!s.ok()) return FromGrpcStatus(s);
-    }
-    return static_cast<int>(documents.size());
-  }
-
-  absl::StatusOr<int> EraseCase(const v1::CaseSummary&,
-                                const std::string&) override {
-    return absl::UnimplementedError(
-        "the retention sweep needs IntakeService to erase a case's client "
-        "data, which it does not yet do");
-  }
-
- private:
-  absl::StatusOr<std::vector<v1::Document>> ListDocuments(
-      const std::string& kase) {
-    v1::DocumentService::Stub stub(context_->ChannelTo("document"));
-    std::vector<v1::Document> out;
-    v1::ListDocumentsRequest req;
-    req.set_case_(kase);
-    req.set_page_size(200);
-    do {
-      v1::ListDocumentsResponse resp;
-      auto ctx = ForwardingContext(*incoming_);
-      grpc::Status s = stub.ListDocuments(ctx.get(), req, &resp);
-      if (!s.ok()) return FromGrpcStatus(s);
-      for (const auto& doc : resp.documents()) out.push_back(doc);
-      req.set_page_token(resp.next_page_token());
-    } while (!req.page_token().empty());
-    return out;
-  }
-
-  const ServiceContext* const context_;
-  const grpc::ServerContext* const incoming_;
-};
 
 }  // namespace
 
@@ -305,11 +232,18 @@ grpc::Status AdminServiceImpl::RunRetentionSweep(
         absl::ToCivilDay(context_->clock()->Now(), absl::UTCTimeZone());
     if (req->has_as_of()) {
       CLINIC_RETURN_IF_ERROR(ValidateDate("as_of", req->as_of()));
+      // A later date only previews: destroying on it would cut a retention
+      // period short.
+      if (!req->dry_run() && ToCivilDay(req->as_of()) > as_of) {
+        return absl::InvalidArgumentError(
+            "as_of may be later than today only with dry_run (a preview); a "
+            "real sweep destroys only what is due today");
+      }
       as_of = ToCivilDay(req->as_of());
     }
     AuditReason(
         ctx, req->dry_run() ? "retention sweep (dry run)" : "retention sweep");
-    GrpcRetentionBackend backend(context_, ctx);
+    GrpcRetentionBackend backend(context_);
     std::vector<std::string> destroyed;
     absl::StatusOr<v1::RunRetentionSweepResponse> result =
         retention::RunSweep(backend, context_->config().retention(), as_of,
@@ -350,9 +284,18 @@ class HostedAdminService : public HostedService {
     return absl::OkStatus();
   }
 
+  void StartRetentionScheduler(const ServiceContext& context) {
+    const absl::Duration interval =
+        FromProtoDuration(context.config().retention().sweep_interval());
+    if (interval <= absl::ZeroDuration()) return;
+    scheduler_ = std::make_unique<RetentionScheduler>(&context, interval);
+  }
+
   grpc::Service* grpc_service() override { return impl_.get(); }
   void BeginShutdown() override {
     if (http_ != nullptr) http_->Stop();
+    // Waits for a sweep under way, while the services it calls still serve.
+    scheduler_.reset();
   }
   void Shutdown() override { http_.reset(); }
   MetricsHttpServer* http() { return http_.get(); }
@@ -360,6 +303,7 @@ class HostedAdminService : public HostedService {
  private:
   std::unique_ptr<AdminServiceImpl> impl_;
   std::unique_ptr<MetricsHttpServer> http_;
+  std::unique_ptr<RetentionScheduler> scheduler_;
 };
 
 }  // namespace
@@ -372,6 +316,7 @@ ServiceDefinition AdminServiceDefinition() {
       -> absl::StatusOr<std::unique_ptr<HostedService>> {
     auto service = std::make_unique<HostedAdminService>(&context);
     CLINIC_RETURN_IF_ERROR(service->StartMetrics(context));
+    service->StartRetentionScheduler(context);
     return service;
   };
   return def;

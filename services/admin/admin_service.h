@@ -6,8 +6,9 @@
 //                      counters from services/common/metrics.h;
 //   CreateBackup       backup.h (consistent online snapshot, encrypted signed
 //                      archive streamed with progress; one at a time);
-//   RunRetentionSweep  retention.h, over the owning services' RPCs (incomplete:
-//                      see GrpcRetentionBackend in admin_service.cc).
+//   RunRetentionSweep  retention.h, over the owning services' internal RPCs
+//                      (retention_runner.h); the hosted service also runs it
+//                      every retention.sweep_interval.
 // When config.metrics.listen_address is set, the hosted service also serves
 // the Prometheus text endpoint (metrics_http.h) and writes its port to
 // <data_dir>/run/metrics.port. Nothing it returns identifies a client.

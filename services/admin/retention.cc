@@ -72,18 +72,22 @@ absl::StatusOr<v1::RunRetentionSweepResponse> RunSweep(
                               backend.CountDocuments(action.case_()));
       action.set_documents(documents);
     } else {
+      CLINIC_ASSIGN_OR_RETURN(v1::CaseSummary current,
+                              backend.CurrentSummary(action.case_()));
+      Plan recheck = PlanSweep({current}, as_of, config);
+      if (recheck.destroy.empty()) {
+        for (const std::string& held : recheck.held) response.add_held(held);
+        continue;
+      }
       const std::string reason =
-          absl::StrCat("retention sweep: class ", action.retention_class(),
-                       ", closed ", FormatDate(action.close_date()),
-                       ", due after ", FormatDate(action.destroy_after()));
+          absl::StrCat("retention sweep: case ", action.case_number(),
+                       ", class ", action.retention_class(), ", closed ",
+                       FormatDate(action.close_date()), ", due after ",
+                       FormatDate(action.destroy_after()));
       CLINIC_ASSIGN_OR_RETURN(int documents,
                               backend.ShredDocuments(action.case_(), reason));
       action.set_documents(documents);
-      const v1::CaseSummary* summary = nullptr;
-      for (const auto& c : cases) {
-        if (c.case_() == action.case_()) summary = &c;
-      }
-      CLINIC_ASSIGN_OR_RETURN(int clients, backend.EraseCase(*summary, reason));
+      CLINIC_ASSIGN_OR_RETURN(int clients, backend.EraseCase(current, reason));
       action.set_clients(clients);
       if (destroyed != nullptr) destroyed->push_back(action.case_());
     }

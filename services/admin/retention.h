@@ -36,13 +36,18 @@ class RetentionBackend {
   virtual ~RetentionBackend() = default;
   // Every closed case, with its retention and close date.
   virtual absl::StatusOr<std::vector<v1::CaseSummary>> ClosedCases() = 0;
+  // The case as it is now (the real run checks again just before destroying
+  // it, so that a hold set or a case reopened since the listing is obeyed).
+  virtual absl::StatusOr<v1::CaseSummary> CurrentSummary(
+      const std::string& kase) = 0;
   // Documents of `kase` ("cases/{id}") that a real run would shred.
   virtual absl::StatusOr<int> CountDocuments(const std::string& kase) = 0;
   // Crypto-shreds every document of `kase`; returns how many were destroyed.
   virtual absl::StatusOr<int> ShredDocuments(const std::string& kase,
                                              const std::string& reason) = 0;
-  // Erases the client data of `kase` (leaving a tombstone: case number,
-  // class, dates); returns how many clients' records were erased.
+  // Erases the case's records in every other service (deadlines, hearings)
+  // and then the case and the client data of `kase` (what remains is the
+  // audit record); returns how many clients' records were erased.
   virtual absl::StatusOr<int> EraseCase(const v1::CaseSummary& kase,
                                         const std::string& reason) = 0;
 };
@@ -58,8 +63,10 @@ struct Plan {
 Plan PlanSweep(const std::vector<v1::CaseSummary>& cases, absl::CivilDay as_of,
                const v1::RetentionConfig& config);
 
-// Runs the sweep: plans, then (unless `dry_run`) shreds the documents and then
-// erases the client data of each due case, in order. `destroyed` receives the
+// Runs the sweep: plans, then (unless `dry_run`) for each due case, in order,
+// checks it is still due (CurrentSummary; a case no longer due is skipped, and
+// listed as held if a hold now protects it), shreds its documents and erases
+// its client data. `destroyed` receives the
 // name of each case once destroyed (for the audit event), also when a later
 // case fails. Stops at the first backend error and returns it.
 absl::StatusOr<v1::RunRetentionSweepResponse> RunSweep(

@@ -4,6 +4,7 @@
 // lists exactly what the real run destroys while destroying nothing.
 #include "services/admin/retention.h"
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -49,6 +50,14 @@ class FakeBackend : public RetentionBackend {
   absl::StatusOr<std::vector<v1::CaseSummary>> ClosedCases() override {
     return cases;
   }
+  absl::StatusOr<v1::CaseSummary> CurrentSummary(
+      const std::string& kase) override {
+    if (before_recheck) before_recheck(kase);
+    for (const auto& c : cases) {
+      if (c.case_() == kase) return c;
+    }
+    return absl::NotFoundError(kase);
+  }
   absl::StatusOr<int> CountDocuments(const std::string& kase) override {
     return documents[kase];
   }
@@ -72,6 +81,8 @@ class FakeBackend : public RetentionBackend {
   std::vector<std::string> calls;
   std::vector<std::string> reasons;
   bool fail_erase = false;
+  // Runs before each CurrentSummary (to change a case after the listing).
+  std::function<void(const std::string&)> before_recheck;
 };
 
 TEST(RetentionPlanTest, DueCasesAreThoseClosedLongerThanTheirClass) {
@@ -147,6 +158,28 @@ TEST(RetentionSweepTest, BackendErrorStopsTheSweepAndReportsWhatWasDone) {
   EXPECT_EQ(real.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_TRUE(destroyed.empty());
   EXPECT_THAT(backend.calls, ElementsAre("shred cases/a", "erase cases/a"));
+}
+
+TEST(RetentionSweepTest, HoldOrReopeningAfterTheListingSparesTheCase) {
+  FakeBackend backend;
+  backend.cases = {Closed("a", 2010, 1, 1), Closed("b", 2010, 1, 1),
+                   Closed("c", 2010, 1, 1)};
+  backend.documents = {{"cases/a", 2}, {"cases/b", 4}, {"cases/c", 1}};
+  // Between the listing and the destruction, a lawyer puts "a" on hold and
+  // reopens "b".
+  backend.before_recheck = [&](const std::string&) {
+    backend.cases[0].mutable_retention()->set_legal_hold(true);
+    backend.cases[1].set_status(v1::CASE_STATUS_ACTIVE);
+  };
+  std::vector<std::string> destroyed;
+  auto real = RunSweep(backend, Config(), absl::CivilDay(2026, 1, 1), false,
+                       &destroyed);
+  ASSERT_TRUE(real.ok()) << real.status();
+  EXPECT_THAT(destroyed, ElementsAre("cases/c"));
+  EXPECT_THAT(real->held(), ElementsAre("cases/a"));
+  EXPECT_THAT(backend.calls, ElementsAre("shred cases/c", "erase cases/c"));
+  EXPECT_EQ(backend.documents["cases/a"], 2);
+  EXPECT_EQ(backend.documents["cases/b"], 4);
 }
 
 }  // namespace

@@ -78,6 +78,10 @@ std::vector<MethodRule>* BuildTable() {
       {"/clinic.v1.IntakeService/TransitionCase", P::kUser, kLawyer, kUpdate},
       {"/clinic.v1.IntakeService/CloseCase", P::kUser, kLawyer, kUpdate},
       {"/clinic.v1.IntakeService/GetCaseSummary", P::kService, 0, kNone},
+      // The retention sweep (the admin service), as a service only: a user,
+      // administrators included, cannot erase a case through these.
+      {"/clinic.v1.IntakeService/ListCaseSummaries", P::kService, 0, kNone},
+      {"/clinic.v1.IntakeService/EraseCase", P::kService, 0, kDelete},
 
       // ---- DeadlineService
       // ---------------------------------------------------------------
@@ -101,6 +105,7 @@ std::vector<MethodRule>* BuildTable() {
       {"/clinic.v1.DeadlineService/ComputeDate", P::kUser, 0, kNone},
       {"/clinic.v1.DeadlineService/ListHolidays", P::kUser, 0, kNone},
       {"/clinic.v1.DeadlineService/ListCalendars", P::kUser, 0, kNone},
+      {"/clinic.v1.DeadlineService/ForgetCase", P::kService, 0, kDelete},
       {"/clinic.v1.DeadlineService/ReplaceRules", P::kUser, kAdmin,
        kAdminAction},
       {"/clinic.v1.DeadlineService/WatchDeadlines", P::kUser, kLawyer, kRead},
@@ -118,6 +123,8 @@ std::vector<MethodRule>* BuildTable() {
        false, kBreakGlass},
       {"/clinic.v1.DocumentService/DeleteDocument", P::kUser, kLawyer, kDelete},
       {"/clinic.v1.DocumentService/RotateKeys", P::kUser, kAdmin, kAdminAction},
+      {"/clinic.v1.DocumentService/ShredCaseDocuments", P::kService, 0,
+       kDelete},
 
       // ---- HearingService
       // ----------------------------------------------------------------
@@ -136,6 +143,7 @@ std::vector<MethodRule>* BuildTable() {
        kUpdate},
       {"/clinic.v1.HearingService/CheckAvailability", P::kUser, kLawyer, kRead},
       {"/clinic.v1.HearingService/ExportCalendar", P::kUser, kLawyer, kRead},
+      {"/clinic.v1.HearingService/ForgetCase", P::kService, 0, kDelete},
 
       // ---- AuditService
       // ------------------------------------------------------------------

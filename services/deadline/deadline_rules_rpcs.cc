@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "base/proto_time.h"
 #include "base/status_macros.h"
+#include "services/common/erasure.h"
 #include "services/common/validation.h"
 #include "services/deadline/deadline_resources.h"
 #include "services/deadline/deadline_service.h"
@@ -117,6 +118,14 @@ grpc::Status DeadlineServiceImpl::ListHolidays(
       resp->add_non_counting_weekdays(day);
     }
     return absl::OkStatus();
+  });
+}
+
+grpc::Status DeadlineServiceImpl::ForgetCase(grpc::ServerContext* ctx,
+                                             const v1::ForgetCaseRequest* req,
+                                             v1::ForgetCaseResponse* resp) {
+  return HandleCall(ctx, [&](const Caller&) -> absl::Status {
+    return ForgetCaseRecords(ctx, *req, *db_, deadline_store::ForgetCase, resp);
   });
 }
 

@@ -79,6 +79,10 @@ class DeadlineServiceImpl final : public v1::DeadlineService::Service {
   grpc::Status ListCalendars(grpc::ServerContext* ctx,
                              const v1::ListCalendarsRequest* req,
                              v1::ListCalendarsResponse* resp) override;
+  // Internal: the retention sweep's.
+  grpc::Status ForgetCase(grpc::ServerContext* ctx,
+                          const v1::ForgetCaseRequest* req,
+                          v1::ForgetCaseResponse* resp) override;
   grpc::Status ReplaceRules(grpc::ServerContext* ctx,
                             const v1::ReplaceRulesRequest* req,
                             v1::ReplaceRulesResponse* resp) override;

@@ -269,5 +269,41 @@ absl::Status SaveRuleFile(Connection& c, const std::string& text,
       .Run();
 }
 
+absl::StatusOr<int> ForgetCase(Connection& c, const std::string& case_id) {
+  int records = 0;
+  for (const char* sql : {"DELETE FROM events WHERE case_id = ?1",
+                          "DELETE FROM deadlines WHERE case_id = ?1"}) {
+    CLINIC_ASSIGN_OR_RETURN(Statement s, c.Prepare(sql));
+    CLINIC_RETURN_IF_ERROR(s.BindText(1, case_id).Run());
+    records += static_cast<int>(c.Changes());
+  }
+  // Replies kept for retried requests repeat the case's deadlines.
+  std::vector<std::pair<std::string, std::string>> doomed;
+  {
+    CLINIC_ASSIGN_OR_RETURN(
+        Statement s,
+        c.Prepare("SELECT request_id, username, reply FROM replies"));
+    const std::string case_name = absl::StrCat("cases/", case_id);
+    while (true) {
+      CLINIC_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      CLINIC_ASSIGN_OR_RETURN(v1::RecordEventResponse reply,
+                              storage::ParseRecord<v1::RecordEventResponse>(
+                                  s.ColumnBlob(2), "stored reply"));
+      if (reply.event().case_() == case_name) {
+        doomed.emplace_back(s.ColumnText(0), s.ColumnText(1));
+      }
+    }
+  }
+  for (const auto& [request_id, username] : doomed) {
+    CLINIC_ASSIGN_OR_RETURN(
+        Statement s, c.Prepare("DELETE FROM replies WHERE request_id = ?1 AND "
+                               "username = ?2"));
+    CLINIC_RETURN_IF_ERROR(
+        s.BindText(1, request_id).BindText(2, username).Run());
+  }
+  return records;
+}
+
 }  // namespace deadline_store
 }  // namespace clinic

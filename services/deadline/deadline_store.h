@@ -81,6 +81,10 @@ absl::Status SaveReply(Connection& c, const std::string& request_id,
                        const std::string& username,
                        const v1::RecordEventResponse& reply);
 
+// Erases the events, deadlines and stored replies of case `case_id`; returns
+// how many events and deadlines went.
+absl::StatusOr<int> ForgetCase(Connection& c, const std::string& case_id);
+
 // The rule file a clinic installed with ReplaceRules, if any.
 absl::StatusOr<std::optional<std::string>> InstalledRuleFile(Connection& c);
 absl::Status SaveRuleFile(Connection& c, const std::string& text,

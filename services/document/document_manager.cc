@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <thread>
 #include <utility>
@@ -19,6 +20,7 @@
 #include "base/random.h"
 #include "base/status_macros.h"
 #include "services/common/case_access.h"
+#include "services/common/erasure.h"
 #include "services/common/paging.h"
 #include "services/common/validation.h"
 #include "services/document/document_store.h"
@@ -824,14 +826,52 @@ absl::Status DocumentManager::Delete(const Caller& caller,
   }));
   for (int64_t v : out->versions())
     audit.resource(VersionResource(n.name(), v));
-  // The wrapped keys are overwritten in the file; also flush them out of the
-  // write-ahead log, where they would otherwise linger until a checkpoint.
-  absl::Status flushed = db_->Checkpoint();
-  if (!flushed.ok()) {
-    log::Warning("write-ahead log not checkpointed after a deletion",
-                 {{"reason", std::string(flushed.message())}});
-  }
-  for (const std::string& blob : doomed_blobs) {
+  DiscardDestroyed(doomed_blobs);
+  return absl::OkStatus();
+}
+
+absl::Status DocumentManager::ShredCase(
+    const v1::ShredCaseDocumentsRequest& req, const CallAudit& audit,
+    v1::ShredCaseDocumentsResponse* out) {
+  CLINIC_RETURN_IF_ERROR(ValidateCaseName(req.case_(), "case"));
+  CLINIC_RETURN_IF_ERROR(ValidateText("reason", req.reason(), 5, 1000, true));
+  audit.reason(req.reason());
+  audit.resource(req.case_());
+  document_store::ListFilter filter;
+  filter.case_id = ResourceId(req.case_());
+  std::vector<std::string> doomed_blobs;
+  auto shred = [&](Connection& c) -> absl::Status {
+    doomed_blobs.clear();
+    out->Clear();
+    CLINIC_ASSIGN_OR_RETURN(std::vector<DocumentRow> docs,
+                            document_store::ListDocuments(
+                                c, filter, std::numeric_limits<int>::max()));
+    for (const DocumentRow& doc : docs) {
+      CLINIC_ASSIGN_OR_RETURN(std::vector<VersionRow> versions,
+                              document_store::ListVersions(c, doc.id));
+      out->set_documents(out->documents() + 1);
+      out->set_versions(out->versions() + static_cast<int>(versions.size()));
+      if (req.dry_run()) continue;
+      for (const VersionRow& v : versions) {
+        // Destroying the row destroys the only copy of the wrapped data key.
+        CLINIC_RETURN_IF_ERROR(
+            document_store::DeleteVersion(c, doc.id, v.version));
+        doomed_blobs.push_back(v.blob);
+      }
+      CLINIC_RETURN_IF_ERROR(document_store::DeleteDocument(c, doc.id));
+    }
+    return absl::OkStatus();
+  };
+  if (req.dry_run()) return db_->Read(shred);
+  CLINIC_RETURN_IF_ERROR(db_->Write(shred));
+  DiscardDestroyed(doomed_blobs);
+  return absl::OkStatus();
+}
+
+void DocumentManager::DiscardDestroyed(const std::vector<std::string>& blobs) {
+  // The wrapped keys are zeroed in the file; flush them out of the log too.
+  FlushErased(*db_);
+  for (const std::string& blob : blobs) {
     absl::Status removed = blobs_->Delete(blob);
     if (!removed.ok() && !absl::IsNotFound(removed)) {
       // The key is gone, so the blob is unreadable; the start-up sweep removes
@@ -840,7 +880,6 @@ absl::Status DocumentManager::Delete(const Caller& caller,
                    {{"reason", std::string(removed.message())}});
     }
   }
-  return absl::OkStatus();
 }
 
 // ---- Keys

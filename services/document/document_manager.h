@@ -103,6 +103,11 @@ class DocumentManager {
   absl::Status Delete(const Caller& caller,
                       const v1::DeleteDocumentRequest& req,
                       const CallAudit& audit, v1::DeleteDocumentResponse* out);
+  // Crypto-shreds every version of every document of the case (the retention
+  // sweep; services only), or with `dry_run` counts them.
+  absl::Status ShredCase(const v1::ShredCaseDocumentsRequest& req,
+                         const CallAudit& audit,
+                         v1::ShredCaseDocumentsResponse* out);
   // Finishes an interrupted rotation, or starts a new KEK version and re-wraps
   // every data key. `max_rewraps` (tests: simulate an interruption) bounds the
   // work of this call; -1 = no bound.
@@ -120,6 +125,9 @@ class DocumentManager {
                   CaseChecker check_case,
                   std::unique_ptr<ContentSniffer> sniffer);
   absl::Status SweepOrphans();
+  // After a deletion committed: flushes the destroyed keys out of the
+  // write-ahead log and removes the blobs (the start-up sweep retries).
+  void DiscardDestroyed(const std::vector<std::string>& blobs);
 
   const Options options_;
   std::unique_ptr<storage::Database> db_;

@@ -98,6 +98,14 @@ grpc::Status DocumentServiceImpl::RotateKeys(grpc::ServerContext* ctx,
   });
 }
 
+grpc::Status DocumentServiceImpl::ShredCaseDocuments(
+    grpc::ServerContext* ctx, const v1::ShredCaseDocumentsRequest* req,
+    v1::ShredCaseDocumentsResponse* resp) {
+  return HandleCall(ctx, [&](const Caller&) {
+    return manager_->ShredCase(*req, AuditFor(ctx), resp);
+  });
+}
+
 ServiceDefinition DocumentServiceDefinition() {
   ServiceDefinition def;
   def.name = "document";

@@ -40,6 +40,10 @@ class DocumentServiceImpl final : public v1::DocumentService::Service {
   grpc::Status RotateKeys(grpc::ServerContext* ctx,
                           const v1::RotateKeysRequest* req,
                           v1::RotateKeysResponse* resp) override;
+  // Internal: the retention sweep's.
+  grpc::Status ShredCaseDocuments(
+      grpc::ServerContext* ctx, const v1::ShredCaseDocumentsRequest* req,
+      v1::ShredCaseDocumentsResponse* resp) override;
 
   DocumentManager& manager() { return *manager_; }
 

@@ -15,6 +15,7 @@
 #include "base/proto_time.h"
 #include "base/status_macros.h"
 #include "services/common/case_access.h"
+#include "services/common/erasure.h"
 #include "services/common/etag.h"
 #include "services/common/paging.h"
 #include "services/common/validation.h"
@@ -446,6 +447,15 @@ CLINIC_HEARING_HANDLER(ExportCalendar, v1::ExportCalendarRequest,
                        v1::ExportCalendarResponse, DoExportCalendar)
 
 #undef CLINIC_HEARING_HANDLER
+
+grpc::Status HearingServiceImpl::ForgetCase(grpc::ServerContext* ctx,
+                                            const v1::ForgetCaseRequest* req,
+                                            v1::ForgetCaseResponse* resp) {
+  return HandleCall(ctx, [&](const Caller&) -> absl::Status {
+    absl::MutexLock lock(&write_mu_);
+    return ForgetCaseRecords(ctx, *req, *db_, hearing_store::ForgetCase, resp);
+  });
+}
 
 namespace {
 

@@ -82,6 +82,10 @@ class HearingServiceImpl final : public v1::HearingService::Service {
   grpc::Status ExportCalendar(grpc::ServerContext* ctx,
                               const v1::ExportCalendarRequest* req,
                               v1::ExportCalendarResponse* resp) override;
+  // Internal: the retention sweep's.
+  grpc::Status ForgetCase(grpc::ServerContext* ctx,
+                          const v1::ForgetCaseRequest* req,
+                          v1::ForgetCaseResponse* resp) override;
 
  private:
   HearingServiceImpl(ServiceContext& context,

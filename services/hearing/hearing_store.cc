@@ -318,5 +318,20 @@ absl::StatusOr<std::vector<HistoryEntry>> History(Connection& c,
   return out;
 }
 
+absl::StatusOr<int> ForgetCase(Connection& c, const std::string& case_id) {
+  for (const char* sql :
+       {"DELETE FROM hearing_parties WHERE hearing_id IN (SELECT id FROM "
+        "hearings WHERE case_id = ?1)",
+        "DELETE FROM hearing_history WHERE hearing_id IN (SELECT id FROM "
+        "hearings WHERE case_id = ?1)"}) {
+    CLINIC_ASSIGN_OR_RETURN(Statement s, c.Prepare(sql));
+    CLINIC_RETURN_IF_ERROR(s.BindText(1, case_id).Run());
+  }
+  CLINIC_ASSIGN_OR_RETURN(Statement s,
+                          c.Prepare("DELETE FROM hearings WHERE case_id = ?1"));
+  CLINIC_RETURN_IF_ERROR(s.BindText(1, case_id).Run());
+  return static_cast<int>(c.Changes());
+}
+
 }  // namespace hearing_store
 }  // namespace clinic

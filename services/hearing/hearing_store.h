@@ -83,6 +83,10 @@ struct HistoryEntry {
 absl::StatusOr<std::vector<HistoryEntry>> History(Connection& c,
                                                   const std::string& id);
 
+// Erases the hearings of case `case_id` with their parties and history;
+// returns how many hearings went.
+absl::StatusOr<int> ForgetCase(Connection& c, const std::string& case_id);
+
 }  // namespace hearing_store
 }  // namespace clinic
 

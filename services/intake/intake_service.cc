@@ -42,23 +42,6 @@ v1::Relationship Inverse(v1::Relationship r) {
   }
 }
 
-v1::CaseSummary SummaryOf(const v1::Case& k) {
-  v1::CaseSummary s;
-  s.set_case_(k.name());
-  s.set_case_number(k.case_number());
-  s.set_type(k.type());
-  s.set_status(k.status());
-  s.set_province(k.province());
-  s.set_irb_region(k.irb_region());
-  *s.mutable_team() = k.team();
-  *s.mutable_conditions() = k.conditions();
-  s.add_clients(k.principal_client());
-  for (const std::string& d : k.dependant_clients()) s.add_clients(d);
-  *s.mutable_retention() = k.retention();
-  if (k.has_close_date()) *s.mutable_close_date() = k.close_date();
-  return s;
-}
-
 bool HasLawyer(const v1::Case& k) {
   for (const v1::TeamMember& m : k.team()) {
     if (m.role() == v1::TEAM_ROLE_LEAD_LAWYER ||
@@ -151,7 +134,8 @@ absl::StatusOr<v1::Case> IntakeServiceImpl::LoadCaseFor(
   CLINIC_ASSIGN_OR_RETURN(auto kase,
                           intake_store::FindCase(c, ResourceId(name)));
   if (!kase) return NotFoundError(name);
-  CLINIC_RETURN_IF_ERROR(CheckCaseAccess(caller, SummaryOf(*kase)));
+  CLINIC_RETURN_IF_ERROR(
+      CheckCaseAccess(caller, intake_store::SummaryOf(*kase)));
   return *std::move(kase);
 }
 
@@ -941,7 +925,7 @@ grpc::Status IntakeServiceImpl::GetCaseSummary(
       CLINIC_ASSIGN_OR_RETURN(
           auto kase, intake_store::FindCase(c, ResourceId(req->case_())));
       if (!kase) return NotFoundError(req->case_());
-      *resp = SummaryOf(*kase);
+      *resp = intake_store::SummaryOf(*kase);
       return absl::OkStatus();
     });
   });

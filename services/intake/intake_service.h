@@ -84,6 +84,13 @@ class IntakeServiceImpl final : public v1::IntakeService::Service {
   grpc::Status GetCaseSummary(grpc::ServerContext* ctx,
                               const v1::GetCaseSummaryRequest* req,
                               v1::CaseSummary* resp) override;
+  // The retention sweep's (intake_retention.cc).
+  grpc::Status ListCaseSummaries(grpc::ServerContext* ctx,
+                                 const v1::ListCaseSummariesRequest* req,
+                                 v1::ListCaseSummariesResponse* resp) override;
+  grpc::Status EraseCase(grpc::ServerContext* ctx,
+                         const v1::EraseCaseRequest* req,
+                         v1::EraseCaseResponse* resp) override;
 
  private:
   IntakeServiceImpl(ServiceContext& context,

@@ -406,5 +406,78 @@ absl::StatusOr<std::vector<v1::ConflictCheck>> ListConflictChecks(
   return out;
 }
 
+absl::Status DeleteCase(Connection& c, const std::string& id) {
+  for (const char* sql : {"DELETE FROM case_team WHERE case_id = ?1",
+                          "DELETE FROM case_clients WHERE case_id = ?1",
+                          "DELETE FROM cases WHERE id = ?1"}) {
+    CLINIC_ASSIGN_OR_RETURN(Statement s, c.Prepare(sql));
+    CLINIC_RETURN_IF_ERROR(s.BindText(1, id).Run());
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> CountCasesOfClient(Connection& c,
+                                       const std::string& client) {
+  CLINIC_ASSIGN_OR_RETURN(
+      Statement s,
+      c.Prepare("SELECT count(*) FROM case_clients WHERE client = ?1"));
+  s.BindText(1, client);
+  CLINIC_ASSIGN_OR_RETURN(bool row, s.Step());
+  return row ? static_cast<int>(s.ColumnInt(0)) : 0;
+}
+
+absl::Status DeleteClient(Connection& c, const std::string& id) {
+  CLINIC_ASSIGN_OR_RETURN(Statement s,
+                          c.Prepare("DELETE FROM clients WHERE id = ?1"));
+  return s.BindText(1, id).Run();
+}
+
+absl::Status ForEachConflictCheck(
+    Connection& c,
+    const std::function<void(const std::string& id, v1::ConflictCheck check)>&
+        fn) {
+  CLINIC_ASSIGN_OR_RETURN(Statement s,
+                          c.Prepare("SELECT id, record FROM conflict_checks"));
+  while (true) {
+    CLINIC_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return absl::OkStatus();
+    CLINIC_ASSIGN_OR_RETURN(
+        v1::ConflictCheck check,
+        ParseRecord<v1::ConflictCheck>(s.ColumnBlob(1), "conflict check"));
+    fn(std::string(s.ColumnText(0)), std::move(check));
+  }
+}
+
+absl::Status ReplaceConflictCheck(Connection& c, const std::string& id,
+                                  const v1::ConflictCheck& check) {
+  CLINIC_ASSIGN_OR_RETURN(
+      Statement s,
+      c.Prepare("UPDATE conflict_checks SET record = ?2 WHERE id = ?1"));
+  return s.BindText(1, id).BindBlob(2, check.SerializeAsString()).Run();
+}
+
+absl::Status DeleteConflictCheck(Connection& c, const std::string& id) {
+  CLINIC_ASSIGN_OR_RETURN(
+      Statement s, c.Prepare("DELETE FROM conflict_checks WHERE id = ?1"));
+  return s.BindText(1, id).Run();
+}
+
+v1::CaseSummary SummaryOf(const v1::Case& k) {
+  v1::CaseSummary s;
+  s.set_case_(k.name());
+  s.set_case_number(k.case_number());
+  s.set_type(k.type());
+  s.set_status(k.status());
+  s.set_province(k.province());
+  s.set_irb_region(k.irb_region());
+  *s.mutable_team() = k.team();
+  *s.mutable_conditions() = k.conditions();
+  s.add_clients(k.principal_client());
+  for (const std::string& d : k.dependant_clients()) s.add_clients(d);
+  *s.mutable_retention() = k.retention();
+  if (k.has_close_date()) *s.mutable_close_date() = k.close_date();
+  return s;
+}
+
 }  // namespace intake_store
 }  // namespace clinic

@@ -79,6 +79,18 @@ absl::Status ForEachRelatedParty(
     Connection& c, const std::function<void(const std::string& case_name,
                                             const v1::RelatedParty&)>& fn);
 
+// What other services may know of `kase` (no client data).
+v1::CaseSummary SummaryOf(const v1::Case& kase);
+
+// ---- Erasure (the retention sweep) ----
+// Deletes case `id` with its team and client links.
+absl::Status DeleteCase(Connection& c, const std::string& id);
+// Number of cases `client` ("clients/x") is principal or dependant on.
+absl::StatusOr<int> CountCasesOfClient(Connection& c,
+                                       const std::string& client);
+// Deletes client `id` (its idempotency key goes with it).
+absl::Status DeleteClient(Connection& c, const std::string& id);
+
 // ---- Conflict checks ----
 absl::Status InsertConflictCheck(Connection& c, const std::string& id,
                                  const v1::ConflictCheck& check);
@@ -87,6 +99,14 @@ absl::StatusOr<std::optional<v1::ConflictCheck>> FindConflictCheck(
 absl::StatusOr<std::vector<v1::ConflictCheck>> ListConflictChecks(
     Connection& c, const std::string& case_name, int64_t before_time,
     const std::string& before_id, int limit);
+// Every recorded check with its id; `fn` may not use `c`.
+absl::Status ForEachConflictCheck(
+    Connection& c,
+    const std::function<void(const std::string& id, v1::ConflictCheck check)>&
+        fn);
+absl::Status ReplaceConflictCheck(Connection& c, const std::string& id,
+                                  const v1::ConflictCheck& check);
+absl::Status DeleteConflictCheck(Connection& c, const std::string& id);
 
 }  // namespace intake_store
 }  // namespace clinic

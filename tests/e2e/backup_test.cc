@@ -526,7 +526,7 @@ TEST_F(BackupTest, StatusAndMetricsCountRpcsAndSizesWithoutClientData) {
   EXPECT_EQ(metrics.find("Tesfay"), std::string::npos);
 }
 
-TEST_F(BackupTest, RetentionSweepRefusesBadDateAndNamesWhatIsMissing) {
+TEST_F(BackupTest, RetentionSweepRefusesBadDatesAndNonAdministrators) {
   v1::AdminService::Stub admin(server_->channel());
   v1::RunRetentionSweepRequest req;
   req.set_dry_run(true);
@@ -539,13 +539,16 @@ TEST_F(BackupTest, RetentionSweepRefusesBadDateAndNamesWhatIsMissing) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), HasSubstr("as_of"));
 
-  // Until IntakeService can list closed cases to the admin service, the sweep
-  // says so instead of pretending nothing is due.
-  req.clear_as_of();
+  // A future date previews; it cannot make a real sweep destroy early.
+  req.mutable_as_of()->set_year(2040);
+  req.mutable_as_of()->set_day(1);
+  ctx = server_->Context(server_->admin_token());
+  EXPECT_TRUE(admin.RunRetentionSweep(ctx.get(), req, &resp).ok());
+  req.set_dry_run(false);
   ctx = server_->Context(server_->admin_token());
   s = admin.RunRetentionSweep(ctx.get(), req, &resp);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNIMPLEMENTED);
-  EXPECT_THAT(s.error_message(), HasSubstr("IntakeService"));
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("dry_run"));
 
   ctx = server_->Context(lawyer_);
   EXPECT_EQ(admin.RunRetentionSweep(ctx.get(), req, &resp).error_code(),

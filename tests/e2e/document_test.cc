@@ -19,17 +19,12 @@
 #include "gtest/gtest.h"
 #include "services/audit/audit_service.h"
 #include "services/auth/auth_service.h"
-#include "services/common/data_dir.h"
 #include "services/document/document_service.h"
-#include "services/document/document_store.h"
 #include "services/intake/intake_service.h"
-#include "storage/crypto/key_wrap.h"
-#include "storage/crypto/segmented_aead.h"
 #include "storage/crypto/sha256.h"
-#include "storage/database.h"
 #include "storage/file_util.h"
-#include "storage/keyring.h"
 #include "tests/testing/cases.h"
+#include "tests/testing/forensics.h"
 #include "tests/testing/test_server.h"
 
 namespace clinic {
@@ -324,46 +319,13 @@ TEST_F(DocumentTest, DeletedDocumentsSavedBlobCannotBeDecrypted) {
   // With everything the server holds (master key, database), no key opens the
   // saved copy: its wrapped data key no longer exists.
   server_->host().Shutdown(absl::Seconds(5));
-  DataDir data_dir(server_->data_dir());
-  auto keyring = storage::Keyring::Load(data_dir.master_key());
-  ASSERT_TRUE(keyring.ok()) << keyring.status();
-  storage::Database::Options db_options;
-  db_options.create_if_missing = false;
-  db_options.migrations = document_store::Migrations();
-  auto db = storage::Database::Open(data_dir.DatabasePath("document"),
-                                    (*keyring)->DatabaseKey("document"),
-                                    std::move(db_options));
-  ASSERT_TRUE(db.ok()) << db.status();
   const std::string doc_id = doc.name().substr(doc.name().rfind('/') + 1);
-  storage::KeyWrapper wrapper(**keyring);
-  int keys_tried = 0;
-  ASSERT_TRUE(
-      (*db)
-          ->Read([&](storage::Connection& c) -> absl::Status {
-            auto stmt = c.Prepare(
-                "SELECT document_id, version, kek_version, wrapped_key "
-                "FROM versions");
-            if (!stmt.ok()) return stmt.status();
-            while (*stmt->Step()) {
-              EXPECT_NE(stmt->ColumnText(0), doc_id);
-              auto key = wrapper.Unwrap(
-                  static_cast<int>(stmt->ColumnInt(2)), stmt->ColumnBlob(3),
-                  absl::StrCat(stmt->ColumnText(0), "/", stmt->ColumnInt(1)));
-              if (!key.ok()) continue;
-              ++keys_tried;
-              auto dec = storage::StreamingSegmentDecryptor::Create(
-                  *key, storage::SegmentBinding{doc_id, 1});
-              std::string out;
-              absl::Status opened = (*dec)->Update(saved, &out);
-              if (opened.ok()) opened = (*dec)->Finish(&out);
-              EXPECT_EQ(opened.code(), absl::StatusCode::kDataLoss);
-              EXPECT_TRUE(out.empty());
-            }
-            return absl::OkStatus();
-          })
-          .ok());
-  EXPECT_EQ(keys_tried, 1);  // the survivor's
-  db->reset();
+  auto search =
+      testing::TryEveryStoredKey(server_->data_dir(), doc_id, 1, saved);
+  ASSERT_TRUE(search.ok()) << search.status();
+  EXPECT_EQ(search->keys_for_document, 0);
+  EXPECT_EQ(search->keys_tried, 1);  // the survivor's
+  EXPECT_EQ(search->keys_that_open, 0);
   // Restoring the copy does not bring the document back.
   WriteAll(path, saved);
   ASSERT_TRUE(server_->Restart().ok());
