@@ -1,10 +1,12 @@
 #include "storage/snapshot.h"
 
+#include <fcntl.h>
 #include <openssl/crypto.h>
 #include <sqlcipher/sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <thread>
 
@@ -153,6 +155,53 @@ absl::StatusOr<SnapshotInfo> SnapshotDatabase(
   }
   info.bytes = st.st_size;
   return info;
+}
+
+absl::StatusOr<bool> RekeyDatabaseFile(const std::string& path,
+                                       const SecretBytes& old_key,
+                                       const SecretBytes& new_key) {
+  const std::string tmp = absl::StrCat(path, ".rekey");
+  RemoveQuietly(tmp);  // left by an interrupted run
+  {
+    HandleCloser probe;
+    if (OpenExisting(path, new_key, &probe).ok()) return false;
+  }
+  {
+    // Fold the log into the file and drop it: nothing under the old key may
+    // stay beside the file once it is replaced.
+    HandleCloser db;
+    CLINIC_RETURN_IF_ERROR(OpenKeyed(path, old_key, /*create=*/false, &db));
+    if (sqlite3_exec(db.db, "SELECT count(*) FROM sqlite_master;", nullptr,
+                     nullptr, nullptr) != SQLITE_OK) {
+      return absl::DataLossError(
+          absl::StrCat("neither the old nor the new master key opens ", path));
+    }
+    if (sqlite3_exec(db.db, "PRAGMA journal_mode = DELETE;", nullptr, nullptr,
+                     nullptr) != SQLITE_OK) {
+      return absl::InternalError(
+          absl::StrCat("cannot fold the write-ahead log into ", path, ": ",
+                       sqlite3_errmsg(db.db)));
+    }
+  }
+  if (PathExists(path + "-wal")) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path,
+                     " is still in use (its write-ahead log remains); stop the "
+                     "server"));
+  }
+  CLINIC_RETURN_IF_ERROR(
+      SnapshotDatabase(path, old_key, tmp, new_key).status());
+  int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoToStatus(errno, "open", tmp);
+  const int synced = ::fsync(fd);
+  const int sync_errno = errno;
+  ::close(fd);
+  if (synced != 0) return ErrnoToStatus(sync_errno, "fsync", tmp);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    return ErrnoToStatus(errno, "rename", tmp);
+  }
+  CLINIC_RETURN_IF_ERROR(SyncDirectory(DirName(path)));
+  return true;
 }
 
 absl::StatusOr<int64_t> QueryInt(const std::string& path,

@@ -1,5 +1,6 @@
-// Consistent online snapshots of a live SQLCipher database, and small
-// read-only queries on a database file, for backups and status reports.
+// Consistent online snapshots of a live SQLCipher database, small read-only
+// queries on a database file (backups, status reports), and re-encryption of a
+// database file under a new key (master-key rotation).
 //
 // SnapshotDatabase copies a database that other connections (in this process
 // or another) keep writing, with SQLite's online backup API: one read
@@ -56,6 +57,18 @@ absl::StatusOr<int64_t> QueryInt(const std::string& path,
 absl::StatusOr<std::string> QueryBlob(const std::string& path,
                                       const SecretBytes& key,
                                       absl::string_view sql);
+
+// Re-encrypts the database at `path` from `old_key` to `new_key`. Offline: no
+// other connection may be open. Crash-safe: the write-ahead log is first
+// folded into the file (and removed), then the database is copied through
+// SnapshotDatabase into "<path>.rekey" under `new_key`, fsynced, and renamed
+// over `path`; so `path` is at every instant wholly under one key or the
+// other. (SQLCipher 4's in-place PRAGMA rekey offers no such guarantee in WAL
+// mode.) Returns false, changing nothing, if `new_key` already opens `path`
+// (a resumed rotation); DATA_LOSS if neither key does.
+absl::StatusOr<bool> RekeyDatabaseFile(const std::string& path,
+                                       const SecretBytes& old_key,
+                                       const SecretBytes& new_key);
 
 }  // namespace storage
 }  // namespace clinic

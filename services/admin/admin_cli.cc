@@ -7,9 +7,11 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "base/clock.h"
 #include "services/admin/admin_service.h"
 #include "services/admin/backup.h"
 #include "services/admin/backup_archive.h"
+#include "services/admin/key_rotation.h"
 #include "services/admin/restore.h"
 #include "services/common/data_dir.h"
 #include "storage/keyring.h"
@@ -49,7 +51,10 @@ void PrintManifest(const v1::BackupManifest& m) {
 bool RunOfflineBackupCommand(int argc, char** argv, int* exit_code) {
   if (argc < 2) return false;
   const std::string command = argv[1];
-  if (command != "backup" && command != "restore") return false;
+  if (command != "backup" && command != "restore" &&
+      command != "rotate-master-key") {
+    return false;
+  }
 
   CLI::App app{"Offline backup commands", "clinicd"};
   app.require_subcommand(1);
@@ -81,6 +86,21 @@ bool RunOfflineBackupCommand(int argc, char** argv, int* exit_code) {
       ->add_option("--master_key", master_key,
                    "The master key file of the server the backup was made on")
       ->required();
+
+  CLI::App* rotate = app.add_subcommand(
+      "rotate-master-key",
+      "Replace the master key of a stopped server: re-encrypt every database "
+      "and re-wrap every document key");
+  rotate->add_option("--data_dir", data_dir, "Data directory (server stopped)")
+      ->required();
+  rotate->footer(
+      "Resumable: if it is interrupted (crash, kill, power loss), run it "
+      "again; "
+      "the\nserver refuses to start until it has finished. The old key is "
+      "kept as\nmaster.key.retired-<time>: backups taken before the rotation "
+      "need it, so\nmove it to where the backups are kept and off the "
+      "server.\nExample:\n  clinicd rotate-master-key --data_dir "
+      "/srv/clinic\n");
 
   try {
     app.parse(argc, argv);
@@ -129,6 +149,20 @@ bool RunOfflineBackupCommand(int argc, char** argv, int* exit_code) {
     if (!manifest.ok()) return *exit_code = Fail(manifest.status()), true;
     PrintManifest(*manifest);
     std::printf("OK: every file and the signed manifest verify\n");
+    *exit_code = 0;
+    return true;
+  }
+  if (rotate->parsed()) {
+    auto report = RotateMasterKey(data_dir, Clock::Real());
+    if (!report.ok()) return *exit_code = Fail(report.status()), true;
+    std::printf(
+        "Master key rotated%s: %d database(s) re-encrypted, %lld document "
+        "key(s) re-wrapped.\nThe old key is in %s: backups taken before now "
+        "need it. Move it off this server, to where the backups are kept.\n",
+        report->resumed ? " (an interrupted rotation was finished)" : "",
+        report->databases_rekeyed + report->databases_already_rekeyed,
+        static_cast<long long>(report->document_keys_rewrapped),
+        report->retired_key_file.c_str());
     *exit_code = 0;
     return true;
   }

@@ -12,6 +12,9 @@
 //       Verifies, then restores into the empty (or absent) NEWDIR; the restore
 //       is recorded in the restored audit chain. Serve it with
 //       `clinicd serve --data_dir NEWDIR`.
+//   clinicd rotate-master-key --data_dir DIR
+//       Replaces the master key of a stopped server (see key_rotation.h);
+//       resumable.
 //
 // Exit codes: 0 on success, 1 on failure (message on stderr, no secrets), 2
 // for usage errors.
@@ -20,9 +23,9 @@
 
 namespace clinic {
 
-// If argv[1] is "backup" or "restore", runs that command, stores its exit code
-// in `*exit_code` and returns true; otherwise returns false and does nothing
-// (the caller goes on to RunServerMain).
+// If argv[1] is "backup", "restore" or "rotate-master-key", runs that command,
+// stores its exit code in `*exit_code` and returns true; otherwise returns
+// false and does nothing (the caller goes on to RunServerMain).
 bool RunOfflineBackupCommand(int argc, char** argv, int* exit_code);
 
 }  // namespace clinic

@@ -4,9 +4,8 @@
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "services/admin/backup_archive.h"
-#include "services/audit/audit_log.h"
+#include "services/audit/offline_audit.h"
 #include "services/common/data_dir.h"
-#include "storage/database.h"
 #include "storage/file_util.h"
 #include "storage/keyring.h"
 
@@ -19,30 +18,9 @@ absl::StatusOr<v1::BackupManifest> RestoreServer(
   CLINIC_ASSIGN_OR_RETURN(v1::BackupManifest manifest,
                           RestoreBackup(archive, master_key_file, target_dir));
   const DataDir dir(target_dir);
-  const std::string audit_path = dir.DatabasePath("audit");
-  if (!storage::PathExists(audit_path)) return manifest;
   absl::Status recorded = [&]() -> absl::Status {
     CLINIC_ASSIGN_OR_RETURN(auto keyring,
                             storage::Keyring::Load(dir.master_key()));
-    storage::Database::Options options;
-    options.label = "audit database";
-    options.create_if_missing = false;
-    options.read_connections = 1;
-    options.migrations = AuditLog::Migrations();
-    CLINIC_ASSIGN_OR_RETURN(
-        auto db,
-        storage::Database::Open(audit_path, keyring->DatabaseKey("audit"),
-                                std::move(options)));
-    AuditLog::Options log_options;
-    log_options.clock = clock;
-    CLINIC_ASSIGN_OR_RETURN(auto log,
-                            AuditLog::Create(std::move(db), log_options));
-    auto head = log->head();
-    if (head.first != manifest.audit_sequence() ||
-        head.second != manifest.audit_hash()) {
-      return absl::DataLossError(
-          "the restored audit chain head differs from the manifest's");
-    }
     v1::AuditEvent event;
     event.set_method("clinicd restore");
     event.set_action(v1::AUDIT_ACTION_ADMIN);
@@ -52,7 +30,17 @@ absl::StatusOr<v1::BackupManifest> RestoreServer(
     event.set_reason(absl::StrCat(
         "restored from backup; archived chain head ", manifest.audit_sequence(),
         " ", absl::BytesToHexString(manifest.audit_hash())));
-    return log->Append(std::move(event));
+    return AppendOfflineAuditEvent(
+        dir, *keyring, clock, std::move(event),
+        [&](AuditLog& log) -> absl::Status {
+          auto head = log.head();
+          if (head.first != manifest.audit_sequence() ||
+              head.second != manifest.audit_hash()) {
+            return absl::DataLossError(
+                "the restored audit chain head differs from the manifest's");
+          }
+          return absl::OkStatus();
+        });
   }();
   if (!recorded.ok()) {
     return absl::Status(

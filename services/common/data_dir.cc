@@ -1,5 +1,11 @@
 #include "services/common/data_dir.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/status_macros.h"
@@ -13,6 +19,10 @@ using storage::JoinPath;
 
 std::string DataDir::master_key() const {
   return JoinPath(root_, "master.key");
+}
+
+std::string DataDir::next_master_key() const {
+  return storage::JoinPath(root_, "master.key.next");
 }
 std::string DataDir::tls_dir() const { return JoinPath(root_, "tls"); }
 std::string DataDir::db_dir() const { return JoinPath(root_, "db"); }
@@ -63,6 +73,13 @@ absl::Status DataDir::CheckReady() const {
           " is missing); complete it with: clinicd init --data_dir ", root_));
     }
   }
+  if (storage::PathExists(next_master_key())) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "a master-key rotation of ", root_,
+        " was interrupted; finish it (the server must be stopped) with: "
+        "clinicd rotate-master-key --data_dir ",
+        root_));
+  }
   CLINIC_ASSIGN_OR_RETURN(mode_t mode, storage::FileMode(root_));
   if ((mode & 077) != 0) {
     return absl::FailedPreconditionError(
@@ -73,5 +90,36 @@ absl::Status DataDir::CheckReady() const {
   }
   return absl::OkStatus();
 }
+
+absl::StatusOr<std::unique_ptr<DataDirLock>> DataDirLock::Acquire(
+    const DataDir& dir, Mode mode) {
+  if (!storage::PathExists(dir.master_key())) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(dir.root(), " is not a clinic data directory (no ",
+                     dir.master_key(), ")"));
+  }
+  CLINIC_RETURN_IF_ERROR(storage::MakeDirectories(dir.run_dir()));
+  const std::string path = storage::JoinPath(dir.run_dir(), "lock");
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return storage::ErrnoToStatus(errno, "cannot open", path);
+  const int op = (mode == Mode::kShared ? LOCK_SH : LOCK_EX) | LOCK_NB;
+  if (::flock(fd, op) != 0) {
+    const int error = errno;
+    ::close(fd);
+    if (error == EWOULDBLOCK) {
+      return absl::FailedPreconditionError(
+          mode == Mode::kShared
+              ? absl::StrCat("data directory ", dir.root(),
+                             " is locked by offline maintenance (a master-key "
+                             "rotation); wait for it to finish")
+              : absl::StrCat("a server is serving data directory ", dir.root(),
+                             "; stop it first"));
+    }
+    return storage::ErrnoToStatus(error, "cannot lock", path);
+  }
+  return std::unique_ptr<DataDirLock>(new DataDirLock(fd));
+}
+
+DataDirLock::~DataDirLock() { ::close(fd_); }
 
 }  // namespace clinic

@@ -5,16 +5,19 @@
 //     it tls/                  ca.crt, ca.key, server.crt/.key, client.crt/.key
 //     db/<service>.db       one SQLCipher database per service
 //     blobs/                encrypted document blobs
-//     run/                  runtime files (port files)
+//     run/                  runtime files (port files, the serving lock)
+//     master.key.next       only while a master-key rotation is under way
 //
 // Thread-safe (no shared state).
 #ifndef CLINIC_SERVICES_COMMON_DATA_DIR_H_
 #define CLINIC_SERVICES_COMMON_DATA_DIR_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 namespace clinic {
@@ -25,6 +28,9 @@ class DataDir {
 
   const std::string& root() const { return root_; }
   std::string master_key() const;
+  // The new master key while a rotation is under way (see
+  // services/admin/key_rotation.h).
+  std::string next_master_key() const;
   std::string tls_dir() const;
   std::string db_dir() const;
   std::string blob_dir() const;
@@ -44,11 +50,33 @@ class DataDir {
                           const std::string& ca_from = "") const;
 
   // FAILED_PRECONDITION, with the command that fixes it, unless the directory
-  // was initialised and is private to its owner.
+  // was initialised, is private to its owner, and no master-key rotation was
+  // left unfinished.
   absl::Status CheckReady() const;
 
  private:
   std::string root_;
+};
+
+// An advisory lock on a data directory (flock on <root>/run/lock), held for
+// the object's lifetime and released by the kernel if the process dies.
+// Servers hold it shared (several service processes may serve one directory);
+// offline work that must be alone with the files (master-key rotation) holds
+// it exclusively.
+class DataDirLock {
+ public:
+  enum class Mode { kShared, kExclusive };
+  // FAILED_PRECONDITION naming what holds it when the lock is taken in a
+  // conflicting mode (never waits).
+  static absl::StatusOr<std::unique_ptr<DataDirLock>> Acquire(
+      const DataDir& dir, Mode mode);
+  ~DataDirLock();
+  DataDirLock(const DataDirLock&) = delete;
+  DataDirLock& operator=(const DataDirLock&) = delete;
+
+ private:
+  explicit DataDirLock(int fd) : fd_(fd) {}
+  int fd_;
 };
 
 }  // namespace clinic

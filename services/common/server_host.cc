@@ -165,6 +165,11 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(Options options) {
   const v1::ServerConfig& config = options.config;
   DataDir data_dir(config.data_dir());
   CLINIC_RETURN_IF_ERROR(data_dir.CheckReady());
+  CLINIC_ASSIGN_OR_RETURN(
+      std::unique_ptr<DataDirLock> lock,
+      DataDirLock::Acquire(data_dir, DataDirLock::Mode::kShared));
+  // Again under the lock: a rotation may have begun meanwhile.
+  CLINIC_RETURN_IF_ERROR(data_dir.CheckReady());
   CLINIC_ASSIGN_OR_RETURN(std::unique_ptr<storage::Keyring> keyring,
                           storage::Keyring::Load(data_dir.master_key()));
 
@@ -172,6 +177,7 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(Options options) {
   for (const ServiceDefinition& def : options.services) hosted.insert(def.name);
 
   std::unique_ptr<ServerHost> host(new ServerHost());
+  host->data_dir_lock_ = std::move(lock);
   host->context_ = std::make_unique<HostContext>(
       config, options.clock, std::move(keyring), std::move(hosted));
   for (const ServiceDefinition& def : options.services) {
@@ -270,6 +276,8 @@ void ServerHost::Shutdown(absl::Duration grace) {
   for (auto& service : services_) service->Shutdown();
   // Destroy in reverse order of creation: later services may use earlier ones.
   while (!services_.empty()) services_.pop_back();
+  // Every database is closed: offline maintenance may start.
+  data_dir_lock_.reset();
 }
 
 std::shared_ptr<grpc::Channel> ServerHost::InProcessChannel() {

@@ -19,6 +19,7 @@
 #include "clinic/v1/config.pb.h"
 #include "grpcpp/server.h"
 #include "grpcpp/support/server_interceptor.h"
+#include "services/common/data_dir.h"
 #include "services/common/rate_limiter.h"
 #include "services/common/service.h"
 
@@ -73,6 +74,8 @@ class ServerHost {
  private:
   ServerHost() = default;
 
+  // Held while serving, so offline maintenance cannot run underneath.
+  std::unique_ptr<DataDirLock> data_dir_lock_;
   std::unique_ptr<HostContext> context_;
   // Per-peer request limits (config limits.*_per_peer); outlives server_.
   std::unique_ptr<PeerRateLimiter> rate_limiter_;

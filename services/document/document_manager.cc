@@ -78,11 +78,6 @@ std::string VersionResource(const std::string& doc_name, int64_t version) {
   return absl::StrCat(doc_name, "/versions/", version);
 }
 
-// What a wrapped data key is bound to.
-std::string KeyContext(const std::string& doc_id, int64_t version) {
-  return absl::StrCat(doc_id, "/", version);
-}
-
 absl::Status NotFound(absl::string_view name) {
   return absl::NotFoundError(absl::StrCat(name, " was not found"));
 }
@@ -543,7 +538,8 @@ absl::Status DocumentManager::Upload(const Caller& caller, UploadSource& source,
                             document_store::CurrentKekVersion(c));
     CLINIC_ASSIGN_OR_RETURN(v.wrapped_key,
                             wrapper_.Wrap(v.kek_version, data_key,
-                                          KeyContext(v.document_id, version)));
+                                          document_store::WrappedKeyContext(
+                                              v.document_id, version)));
     if (new_document) {
       doc.id = target.doc_id;
       doc.case_id = target.case_id;
@@ -616,10 +612,10 @@ absl::Status DocumentManager::Download(const Caller& caller,
                           : std::min(v.size_bytes, req.offset() + req.length());
   audit.resource(VersionResource(n.name(), v.version));
 
-  CLINIC_ASSIGN_OR_RETURN(
-      SecretBytes data_key,
-      wrapper_.Unwrap(v.kek_version, v.wrapped_key,
-                      KeyContext(v.document_id, v.version)));
+  CLINIC_ASSIGN_OR_RETURN(SecretBytes data_key,
+                          wrapper_.Unwrap(v.kek_version, v.wrapped_key,
+                                          document_store::WrappedKeyContext(
+                                              v.document_id, v.version)));
   absl::StatusOr<std::unique_ptr<storage::BlobReader>> reader =
       blobs_->Open(v.blob);
   if (absl::IsNotFound(reader.status())) {
@@ -914,7 +910,8 @@ absl::Status DocumentManager::RotateKeys(const Caller& caller,
           std::vector<VersionRow> rows,
           document_store::VersionsWrappedBefore(c, target, limit));
       for (const VersionRow& row : rows) {
-        const std::string context = KeyContext(row.document_id, row.version);
+        const std::string context =
+            document_store::WrappedKeyContext(row.document_id, row.version);
         absl::StatusOr<SecretBytes> key =
             wrapper_.Unwrap(row.kek_version, row.wrapped_key, context);
         if (!key.ok()) {

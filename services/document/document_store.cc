@@ -1,5 +1,6 @@
 #include "services/document/document_store.h"
 
+#include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 
 namespace clinic {
@@ -250,6 +251,28 @@ absl::StatusOr<std::vector<VersionRow>> VersionsWrappedBefore(Connection& c,
     out.push_back(ReadVersion(s));
   }
   return out;
+}
+
+absl::StatusOr<std::vector<VersionRow>> VersionsAfter(
+    Connection& c, const std::string& after_document, int64_t after_version,
+    int limit) {
+  CLINIC_ASSIGN_OR_RETURN(
+      storage::Statement s,
+      c.Prepare(std::string("SELECT ") + kVersionColumns +
+                " FROM versions WHERE document_id > ?1 OR (document_id = ?1 "
+                "AND version > ?2) ORDER BY document_id, version LIMIT ?3"));
+  s.BindText(1, after_document).BindInt(2, after_version).BindInt(3, limit);
+  std::vector<VersionRow> out;
+  while (true) {
+    CLINIC_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    out.push_back(ReadVersion(s));
+  }
+  return out;
+}
+
+std::string WrappedKeyContext(const std::string& document_id, int64_t version) {
+  return absl::StrCat(document_id, "/", version);
 }
 
 absl::StatusOr<int64_t> CountWrappedBefore(Connection& c, int kek_version) {

@@ -91,6 +91,13 @@ absl::StatusOr<std::vector<VersionRow>> VersionsWrappedBefore(Connection& c,
                                                               int kek_version,
                                                               int limit);
 absl::StatusOr<int64_t> CountWrappedBefore(Connection& c, int kek_version);
+// Every version after position (`after_document`, `after_version`) in
+// (document, version) order, at most `limit` ("" starts at the beginning).
+absl::StatusOr<std::vector<VersionRow>> VersionsAfter(
+    Connection& c, const std::string& after_document, int64_t after_version,
+    int limit);
+// What a wrapped data key is bound to (the associated data of its wrapping).
+std::string WrappedKeyContext(const std::string& document_id, int64_t version);
 absl::Status UpdateWrappedKey(Connection& c, const std::string& document_id,
                               int64_t version, int kek_version,
                               const std::string& wrapped_key);
