@@ -175,6 +175,7 @@ class SecurityInterceptor : public grpc::experimental::Interceptor {
 
   ~SecurityInterceptor() override {
     if (state_ != nullptr) UnregisterCall(info_->server_context());
+    if (entered_gate_) options_.gate->Leave();
   }
 
   void Intercept(InterceptorBatchMethods* m) override {
@@ -267,9 +268,26 @@ class SecurityInterceptor : public grpc::experimental::Interceptor {
 
   void Admit(const Metadata* metadata) {
     if (state_ != nullptr) return;
+    if (options_.gate != nullptr && absl::StartsWith(method_, "/clinic.v1.")) {
+      const bool internal = ConstantTimeEquals(
+          MetadataValue(metadata, kInProcessKeyHeader), InProcessKey());
+      entered_gate_ = options_.gate->Enter(internal);
+      if (!entered_gate_) {
+        Caller anonymous;
+        anonymous.peer = info_->server_context()->peer();
+        anonymous.request_id = RandomId();
+        state_ = std::make_shared<CallState>(
+            std::move(anonymous),
+            absl::UnavailableError(
+                "the server is shutting down; retry in a moment"));
+        turned_away_ = true;
+        RegisterCall(info_->server_context(), state_);
+        return;
+      }
+    }
     if (options_.rate_limiter != nullptr && !ExemptFromRateLimit(metadata) &&
         !options_.rate_limiter->Allow(info_->server_context()->peer())) {
-      rate_limited_ = true;
+      turned_away_ = true;
       Caller anonymous;
       anonymous.peer = info_->server_context()->peer();
       anonymous.request_id = RandomId();
@@ -306,8 +324,9 @@ class SecurityInterceptor : public grpc::experimental::Interceptor {
 
   // What must replace the handler's answer, if anything.
   absl::Status Enforcement(const grpc::Status& status, bool message) {
-    // Rate-limited: nothing but the refusal goes back, public method or not.
-    if (rate_limited_) return state_->decision();
+    // Turned away (rate limit, shutdown): nothing but the refusal goes back,
+    // public method or not.
+    if (turned_away_) return state_->decision();
     if (rule_ != nullptr &&
         rule_->principal == MethodRule::Principal::kPublic) {
       return absl::OkStatus();
@@ -344,7 +363,7 @@ class SecurityInterceptor : public grpc::experimental::Interceptor {
     if (blocked_.ok()) blocked_ = Enforcement(status, message);
     if (!blocked_.ok()) status = ToGrpcStatus(blocked_);
 
-    if (options_.audit_enabled && !rate_limited_ && rule_ != nullptr &&
+    if (options_.audit_enabled && !turned_away_ && rule_ != nullptr &&
         rule_->audit != v1::AUDIT_ACTION_UNSPECIFIED) {
       if (!audited_) {
         audited_ = true;
@@ -417,7 +436,11 @@ class SecurityInterceptor : public grpc::experimental::Interceptor {
   const MethodRule* const rule_;
   std::shared_ptr<CallState> state_;
   bool noted_request_ = false;
-  bool rate_limited_ = false;
+  // Refused before authentication (rate limit, shutdown): not audited, since
+  // it touched nothing and auditing a flood would amplify it.
+  bool turned_away_ = false;
+  // Counted by the call gate (left in the destructor).
+  bool entered_gate_ = false;
   bool audited_ = false;
   grpc::StatusCode audited_code_ = grpc::StatusCode::OK;
   absl::Status blocked_;

@@ -27,6 +27,7 @@
 #include "grpcpp/support/client_interceptor.h"
 #include "grpcpp/support/server_interceptor.h"
 #include "services/common/audit_sink.h"
+#include "services/common/call_gate.h"
 #include "services/common/rate_limiter.h"
 #include "services/common/token_verifier.h"
 
@@ -57,6 +58,9 @@ class SecurityInterceptorFactory
     // ends with RESOURCE_EXHAUSTED before its handler runs and is not audited
     // (it touched nothing, and auditing a flood would amplify it).
     PeerRateLimiter* rate_limiter = nullptr;
+    // Optional. Counts clinic calls under way; while it drains, calls from
+    // outside end with UNAVAILABLE before their handler runs.
+    CallGate* gate = nullptr;
   };
   explicit SecurityInterceptorFactory(Options options) : options_(options) {}
 

@@ -233,6 +233,7 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(Options options) {
   host->rate_limiter_ =
       std::make_unique<PeerRateLimiter>(limits, Clock::Real());
   security.rate_limiter = host->rate_limiter_.get();
+  security.gate = &host->call_gate_;
   factories.push_back(std::make_unique<SecurityInterceptorFactory>(security));
   factories.push_back(NewMetricsInterceptorFactory(
       RpcMetrics::Attach(&host->context())));  // issue 10
@@ -269,8 +270,14 @@ void ServerHost::Shutdown(absl::Duration grace) {
     // finish.
     server_->GetHealthCheckService()->Shutdown();
     for (auto& service : services_) service->BeginShutdown();
-    server_->Shutdown(std::chrono::system_clock::now() +
-                      absl::ToChronoSeconds(grace));
+    // Let the calls under way finish (with the co-hosted calls they make)
+    // before gRPC tears the server and its in-process channel down.
+    const absl::Time deadline = absl::Now() + grace;
+    if (!call_gate_.Drain(deadline)) {
+      log::Warning("shutting down with calls still under way",
+                   {{"calls", absl::StrCat(call_gate_.in_flight())}});
+    }
+    server_->Shutdown(absl::ToChronoTime(deadline));
     server_->Wait();
   }
   for (auto& service : services_) service->Shutdown();

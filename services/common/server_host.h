@@ -19,6 +19,7 @@
 #include "clinic/v1/config.pb.h"
 #include "grpcpp/server.h"
 #include "grpcpp/support/server_interceptor.h"
+#include "services/common/call_gate.h"
 #include "services/common/data_dir.h"
 #include "services/common/rate_limiter.h"
 #include "services/common/service.h"
@@ -79,6 +80,8 @@ class ServerHost {
   std::unique_ptr<HostContext> context_;
   // Per-peer request limits (config limits.*_per_peer); outlives server_.
   std::unique_ptr<PeerRateLimiter> rate_limiter_;
+  // Clinic calls under way; drained before gRPC shuts down (call_gate.h).
+  CallGate call_gate_;
   std::vector<std::unique_ptr<HostedService>> services_;
   std::vector<std::string> full_names_;
   std::unique_ptr<grpc::Server> server_;
