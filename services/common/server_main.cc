@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "base/log.h"
+#include "base/memory_policy.h"
 #include "base/status_macros.h"
 #include "grpc/support/log.h"
 #include "services/common/config.h"
@@ -108,6 +109,7 @@ int Fail(const absl::Status& status) {
 }
 
 int Serve(const ServeFlags& flags, const ServerProgram& program) {
+  UseServerMemoryPolicy();
   // Block the shutdown signals in every thread (gRPC's threads inherit the
   // mask), so that only sigwait below receives them.
   sigset_t signals;

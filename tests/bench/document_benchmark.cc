@@ -16,7 +16,6 @@
 //   bazel run --config=opt //tests/bench:document_benchmark -- [large MiB,
 //   default 256] [--dynamic_malloc]
 #include <fcntl.h>
-#include <malloc.h>
 #include <openssl/evp.h>
 #include <unistd.h>
 
@@ -31,6 +30,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "base/memory_policy.h"
 #include "clinic/v1/document.grpc.pb.h"
 #include "clinic/v1/intake.grpc.pb.h"
 #include "grpcpp/create_channel.h"
@@ -284,13 +284,11 @@ struct Figures {
 int main(int argc, char** argv) {
   using namespace clinic;  // NOLINT
   const int64_t large = int64_t{argc > 1 ? std::atoi(argv[1]) : 256} << 20;
-  // glibc raises its mmap threshold as large buffers are freed, after which
-  // 1 MiB message buffers are carved from per-thread arenas and the peak RSS
-  // grows with the bytes streamed even though live memory does not. A fixed
-  // threshold makes the peak reflect live memory ("--dynamic_malloc" keeps
-  // glibc's default).
+  // The servers' allocation policy (base/memory_policy.h), so that the
+  // figures are production's; "--dynamic_malloc" keeps glibc's default, to
+  // show what the policy costs and saves.
   if (argc <= 2 || std::string(argv[2]) != "--dynamic_malloc") {
-    mallopt(M_MMAP_THRESHOLD, 128 << 10);
+    UseServerMemoryPolicy();
   }
 
   testing::TestServer::Options options;
