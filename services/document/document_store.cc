@@ -45,6 +45,18 @@ VersionRow ReadVersion(const storage::Statement& s) {
   return r;
 }
 
+// Every row `s` yields, read by `read`.
+template <typename Row>
+absl::StatusOr<std::vector<Row>> ReadAll(
+    storage::Statement& s, Row (*read)(const storage::Statement&)) {
+  std::vector<Row> out;
+  while (true) {
+    CLINIC_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return out;
+    out.push_back(read(s));
+  }
+}
+
 }  // namespace
 
 std::vector<storage::Migration> Migrations() {
@@ -153,13 +165,7 @@ absl::StatusOr<std::vector<DocumentRow>> ListDocuments(Connection& c,
       .BindInt(4, f.after_update_us)
       .BindText(5, f.after_id)
       .BindInt(6, limit);
-  std::vector<DocumentRow> out;
-  while (true) {
-    CLINIC_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    out.push_back(ReadDocument(s));
-  }
-  return out;
+  return ReadAll(s, ReadDocument);
 }
 
 absl::StatusOr<std::vector<VersionRow>> ListVersions(
@@ -169,13 +175,7 @@ absl::StatusOr<std::vector<VersionRow>> ListVersions(
       c.Prepare(std::string("SELECT ") + kVersionColumns +
                 " FROM versions WHERE document_id = ?1 ORDER BY version"));
   s.BindText(1, document_id);
-  std::vector<VersionRow> out;
-  while (true) {
-    CLINIC_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    out.push_back(ReadVersion(s));
-  }
-  return out;
+  return ReadAll(s, ReadVersion);
 }
 
 absl::Status InsertVersion(Connection& c, const VersionRow& row) {
@@ -244,13 +244,7 @@ absl::StatusOr<std::vector<VersionRow>> VersionsWrappedBefore(Connection& c,
       c.Prepare(std::string("SELECT ") + kVersionColumns +
                 " FROM versions WHERE kek_version < ?1 LIMIT ?2"));
   s.BindInt(1, kek_version).BindInt(2, limit);
-  std::vector<VersionRow> out;
-  while (true) {
-    CLINIC_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    out.push_back(ReadVersion(s));
-  }
-  return out;
+  return ReadAll(s, ReadVersion);
 }
 
 absl::StatusOr<std::vector<VersionRow>> VersionsAfter(
@@ -262,13 +256,7 @@ absl::StatusOr<std::vector<VersionRow>> VersionsAfter(
                 " FROM versions WHERE document_id > ?1 OR (document_id = ?1 "
                 "AND version > ?2) ORDER BY document_id, version LIMIT ?3"));
   s.BindText(1, after_document).BindInt(2, after_version).BindInt(3, limit);
-  std::vector<VersionRow> out;
-  while (true) {
-    CLINIC_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    out.push_back(ReadVersion(s));
-  }
-  return out;
+  return ReadAll(s, ReadVersion);
 }
 
 std::string WrappedKeyContext(const std::string& document_id, int64_t version) {

@@ -2,7 +2,6 @@
 // service) needs from the intake service. Callable by services only (see
 // access_policy.cc).
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "base/status_macros.h"
 #include "services/common/call_context.h"
 #include "services/common/erasure.h"
@@ -25,26 +24,17 @@ grpc::Status IntakeServiceImpl::ListCaseSummaries(
         ValidateEnum("status", req->status(), v1::CaseStatus_IsValid, true));
     CLINIC_ASSIGN_OR_RETURN(int page_size,
                             EffectivePageSize(req->page_size(), 200, 500));
-    CLINIC_ASSIGN_OR_RETURN(std::string token,
-                            DecodePageToken(req->page_token()));
-    std::pair<std::string, std::string> after =
-        absl::StrSplit(token, absl::MaxSplits('|', 1));
     intake_store::CaseFilter filter;
     filter.status = req->status();
     return db_->Read([&](Connection& c) -> absl::Status {
+      std::string next;
       CLINIC_ASSIGN_OR_RETURN(
           std::vector<v1::Case> cases,
-          intake_store::ListCases(c, filter, after.first, after.second,
-                                  page_size + 1));
-      for (int i = 0; i < static_cast<int>(cases.size()) && i < page_size;
-           ++i) {
-        *resp->add_cases() = intake_store::SummaryOf(cases[i]);
-      }
-      if (static_cast<int>(cases.size()) > page_size) {
-        const v1::Case& last = cases[page_size - 1];
-        resp->set_next_page_token(EncodePageToken(absl::StrCat(
-            FormatDate(last.open_date()), "|", ResourceId(last.name()))));
-      }
+          intake_store::ListCasePage(c, filter, req->page_token(), page_size,
+                                     &next));
+      for (const v1::Case& kase : cases)
+        *resp->add_cases() = intake_store::SummaryOf(kase);
+      resp->set_next_page_token(next);
       return absl::OkStatus();
     });
   });

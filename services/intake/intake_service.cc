@@ -820,8 +820,6 @@ grpc::Status IntakeServiceImpl::ListCases(grpc::ServerContext* ctx,
   return HandleCall(ctx, [&](const Caller& caller) -> absl::Status {
     CLINIC_ASSIGN_OR_RETURN(int page_size,
                             EffectivePageSize(req->page_size(), 50, 200));
-    CLINIC_ASSIGN_OR_RETURN(std::string token,
-                            DecodePageToken(req->page_token()));
     intake_store::CaseFilter filter;
     CLINIC_RETURN_IF_ERROR(
         ValidateEnum("status", req->status(), v1::CaseStatus_IsValid, false));
@@ -848,26 +846,14 @@ grpc::Status IntakeServiceImpl::ListCases(grpc::ServerContext* ctx,
       }
       filter.team_member = caller.user_resource();
     }
-    std::string after_date, after_id;
-    if (!token.empty()) {
-      std::pair<std::string, std::string> parts =
-          absl::StrSplit(token, absl::MaxSplits('|', 1));
-      after_date = parts.first;
-      after_id = parts.second;
-    }
     return db_->Read([&](Connection& c) -> absl::Status {
+      std::string next;
       CLINIC_ASSIGN_OR_RETURN(
-          auto cases, intake_store::ListCases(c, filter, after_date, after_id,
-                                              page_size + 1));
-      for (int i = 0; i < static_cast<int>(cases.size()) && i < page_size;
-           ++i) {
-        *resp->add_cases() = cases[i];
-      }
-      if (static_cast<int>(cases.size()) > page_size) {
-        const v1::Case& last = cases[page_size - 1];
-        resp->set_next_page_token(EncodePageToken(absl::StrCat(
-            FormatDate(last.open_date()), "|", ResourceId(last.name()))));
-      }
+          std::vector<v1::Case> cases,
+          intake_store::ListCasePage(c, filter, req->page_token(), page_size,
+                                     &next));
+      for (v1::Case& kase : cases) *resp->add_cases() = std::move(kase);
+      resp->set_next_page_token(next);
       return absl::OkStatus();
     });
   });

@@ -2,8 +2,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "base/proto_time.h"
 #include "base/status_macros.h"
+#include "services/common/paging.h"
 #include "services/common/validation.h"
 #include "storage/proto_record.h"
 
@@ -318,6 +320,25 @@ absl::StatusOr<std::vector<v1::Case>> ListCases(
     out.push_back(std::move(kase));
   }
   return out;
+}
+
+absl::StatusOr<std::vector<v1::Case>> ListCasePage(
+    Connection& c, const CaseFilter& filter, const std::string& page_token,
+    int page_size, std::string* next_page_token) {
+  CLINIC_ASSIGN_OR_RETURN(std::string token, DecodePageToken(page_token));
+  std::pair<std::string, std::string> after =
+      absl::StrSplit(token, absl::MaxSplits('|', 1));
+  CLINIC_ASSIGN_OR_RETURN(
+      std::vector<v1::Case> cases,
+      ListCases(c, filter, after.first, after.second, page_size + 1));
+  next_page_token->clear();
+  if (static_cast<int>(cases.size()) > page_size) {
+    cases.resize(static_cast<size_t>(page_size));
+    const v1::Case& last = cases.back();
+    *next_page_token = EncodePageToken(absl::StrCat(
+        FormatDate(last.open_date()), "|", ResourceId(last.name())));
+  }
+  return cases;
 }
 
 absl::StatusOr<bool> ClientOnUsersCase(Connection& c,

@@ -65,6 +65,13 @@ absl::StatusOr<std::vector<v1::Case>> ListCases(
     Connection& c, const CaseFilter& filter, const std::string& after_open_date,
     const std::string& after_id, int limit);
 
+// One page of ListCases: at most `page_size` cases, resuming after
+// `page_token` (one this function made; INVALID_ARGUMENT naming page_token
+// otherwise); `next_page_token` is empty after the last page.
+absl::StatusOr<std::vector<v1::Case>> ListCasePage(
+    Connection& c, const CaseFilter& filter, const std::string& page_token,
+    int page_size, std::string* next_page_token);
+
 // True if `client_id` is principal or dependant on a case whose team includes
 // `user`.
 absl::StatusOr<bool> ClientOnUsersCase(Connection& c,

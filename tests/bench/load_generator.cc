@@ -39,10 +39,9 @@
 #include "clinic/v1/intake.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
-#include "grpcpp/server.h"
-#include "grpcpp/server_builder.h"
 #include "services/common/tls.h"
 #include "storage/file_util.h"
+#include "tests/bench/bare_server.h"
 #include "tests/testing/accounts.h"
 #include "tests/testing/deployment.h"
 
@@ -350,15 +349,6 @@ void PrintSummary(const std::string& title,
                 static_cast<long long>(s.errors));
   }
 }
-
-class TrivialHealth final : public grpc::health::v1::Health::Service {
-  grpc::Status Check(grpc::ServerContext*,
-                     const grpc::health::v1::HealthCheckRequest*,
-                     grpc::health::v1::HealthCheckResponse* response) override {
-    response->set_status(grpc::health::v1::HealthCheckResponse::SERVING);
-    return grpc::Status::OK;
-  }
-};
 
 }  // namespace
 }  // namespace clinic
@@ -722,20 +712,14 @@ int main(int argc, char** argv) {
       {{"read_case", mix["read_case"]}}, &reads);
   auto read_summary = reads.Summarize(absl::Now() - t0)["read_case"];
 
-  TlsFiles files(deployment->root() + "/data/tls");  // kAllInOne's layout
-  auto credentials = LoadServerCredentials(files, false);
-  if (!credentials.ok()) {
-    std::fprintf(stderr, "cannot load TLS files for the bare server: %s\n",
-                 credentials.status().ToString().c_str());
+  // The framework's ceiling, with clinicd's certificate (kAllInOne's layout).
+  auto bare = bench::BareServer::Start(deployment->root() + "/data/tls");
+  if (!bare.ok()) {
+    std::fprintf(stderr, "cannot start the bare server: %s\n",
+                 bare.status().ToString().c_str());
     return 1;
   }
-  TrivialHealth health;
-  int bare_port = 0;
-  grpc::EnableDefaultHealthCheckService(false);
-  grpc::ServerBuilder builder;
-  builder.AddListeningPort("127.0.0.1:0", *credentials, &bare_port);
-  builder.RegisterService(&health);
-  std::unique_ptr<grpc::Server> bare = builder.BuildAndStart();
+  const int bare_port = (*bare)->port();
   std::vector<std::unique_ptr<grpc::health::v1::Health::Stub>> bare_stubs;
   for (int i = 0; i < 8; ++i) {
     grpc::ChannelArguments args;
@@ -771,6 +755,5 @@ int main(int argc, char** argv) {
       static_cast<long long>(read_summary.errors), bare_summary.per_second,
       bare_summary.p99, read_summary.per_second / bare_summary.per_second,
       read_summary.p99 / bare_summary.p99);
-  bare->Shutdown();
   return errors > 0 ? 1 : 0;
 }

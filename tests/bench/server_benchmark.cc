@@ -30,30 +30,20 @@
 #include "clinic/v1/intake.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
-#include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/server.h"
-#include "grpcpp/server_builder.h"
 #include "services/audit/audit_service.h"
 #include "services/auth/auth_service.h"
 #include "services/common/tls.h"
 #include "services/intake/intake_service.h"
 #include "storage/database.h"
 #include "storage/file_util.h"
+#include "tests/bench/bare_server.h"
 #include "tests/bench/load.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/test_server.h"
 
 namespace clinic {
 namespace {
-
-class TrivialHealth final : public grpc::health::v1::Health::Service {
-  grpc::Status Check(grpc::ServerContext*,
-                     const grpc::health::v1::HealthCheckRequest*,
-                     grpc::health::v1::HealthCheckResponse* response) override {
-    response->set_status(grpc::health::v1::HealthCheckResponse::SERVING);
-    return grpc::Status::OK;
-  }
-};
 
 // Distinct channels, so that concurrency spreads over connections as it does
 // with many clients.
@@ -119,16 +109,9 @@ int main(int argc, char** argv) {
   const std::string ca = *storage::ReadFile(data_dir + "/tls/ca.crt");
 
   // The bare server: same certificate and key, nothing else.
-  TlsFiles files(data_dir + "/tls");
-  auto credentials = LoadServerCredentials(files, false);
-  TrivialHealth health;
-  int bare_port = 0;
-  // Only our trivial health service: not gRPC's default one as well.
-  grpc::EnableDefaultHealthCheckService(false);
-  grpc::ServerBuilder builder;
-  builder.AddListeningPort("127.0.0.1:0", *credentials, &bare_port);
-  builder.RegisterService(&health);
-  std::unique_ptr<grpc::Server> bare = builder.BuildAndStart();
+  auto bare = bench::BareServer::Start(data_dir + "/tls");
+  if (!bare.ok()) return 1;
+  const int bare_port = (*bare)->port();
 
   // One client record to read.
   v1::Client amina;
@@ -236,6 +219,5 @@ int main(int argc, char** argv) {
   }
   std::printf("peak RSS %.0f MiB (client and server in one process)\n",
               bench::PeakRssMiB());
-  bare->Shutdown();
   return 0;
 }
