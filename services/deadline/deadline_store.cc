@@ -188,7 +188,12 @@ absl::StatusOr<std::vector<StoredDeadline>> OpenDeadlines(
   CLINIC_ASSIGN_OR_RETURN(
       Statement s,
       c.Prepare(absl::StrCat("SELECT ", kDeadlineColumns,
-                             " FROM deadlines WHERE case_id = ?1 AND status = "
+                             // Without statistics SQLite picks the status
+                             // index (it matches the ORDER BY) and reads
+                             // every open deadline of every case; INDEXED BY
+                             // also fails loudly should the index go.
+                             " FROM deadlines INDEXED BY deadlines_by_case "
+                             "WHERE case_id = ?1 AND status = "
                              "?2 ORDER BY due_date, id")));
   s.BindText(1, case_id).BindInt(2, v1::DEADLINE_STATUS_OPEN);
   return ReadAll(s);

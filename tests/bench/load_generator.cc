@@ -140,34 +140,51 @@ using Operation = std::function<void(std::function<void(bool)> done)>;
 void Drive(int concurrency, absl::Time deadline, int64_t count,
            const std::function<std::string()>& pick,
            const std::map<std::string, Operation>& operations, Stats* stats) {
-  absl::Mutex mu;
-  int64_t started = 0, in_flight = 0;
-  std::function<void()> launch;
-  launch = [&] {
-    std::string kind;
-    {
-      absl::MutexLock lock(&mu);
-      if (absl::Now() >= deadline || started >= count) return;
-      ++started;
-      ++in_flight;
-      kind = pick();
-    }
-    const absl::Time start = absl::Now();
-    operations.at(kind)([&, kind, start](bool ok) {
-      stats->Add(kind, absl::Now() - start, ok);
+  // Shared with the callbacks, which may still be returning when Drive does.
+  struct State {
+    absl::Mutex mu;
+    int64_t started ABSL_GUARDED_BY(mu) = 0;
+    int64_t in_flight ABSL_GUARDED_BY(mu) = 0;
+  };
+  auto state = std::make_shared<State>();
+  // Claims the next operation (under the lock); empty when none is due.
+  auto claim = [=, &pick](State& st) ABSL_EXCLUSIVE_LOCKS_REQUIRED(st.mu) {
+    if (absl::Now() >= deadline || st.started >= count) return std::string();
+    ++st.started;
+    ++st.in_flight;
+    return pick();
+  };
+  std::function<void(std::string)> start;
+  start = [=, &operations, &start, &claim](std::string kind) {
+    const absl::Time t0 = absl::Now();
+    operations.at(kind)([=, &start, &claim](bool ok) {
+      stats->Add(kind, absl::Now() - t0, ok);
+      std::string next;
       {
-        absl::MutexLock lock(&mu);
-        --in_flight;
+        absl::MutexLock lock(&state->mu);
+        --state->in_flight;
+        next = claim(*state);
       }
-      launch();
+      // Drive is still waiting: an operation was claimed, so in_flight > 0.
+      if (!next.empty()) start(next);
     });
   };
-  for (int i = 0; i < concurrency; ++i) launch();
-  absl::MutexLock lock(&mu);
-  auto idle = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
-    return in_flight == 0 && (absl::Now() >= deadline || started >= count);
+  for (int i = 0; i < concurrency; ++i) {
+    std::string kind;
+    {
+      absl::MutexLock lock(&state->mu);
+      kind = claim(*state);
+    }
+    if (kind.empty()) break;
+    start(kind);
+  }
+  absl::MutexLock lock(&state->mu);
+  auto idle = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(state->mu) {
+    return state->in_flight == 0 &&
+           (absl::Now() >= deadline || state->started >= count);
   };
-  while (!mu.AwaitWithTimeout(absl::Condition(&idle), absl::Seconds(1))) {
+  while (
+      !state->mu.AwaitWithTimeout(absl::Condition(&idle), absl::Seconds(1))) {
   }
 }
 
@@ -289,17 +306,41 @@ class DownloadCall
 // ---- Synthetic data
 // --------------------------------------------------------------
 
-const char* const kGiven[] = {"Amanuel", "Selam",  "Mohammed", "Fatima",
-                              "Dawit",   "Hiwet",  "Olena",    "Thi Lan",
-                              "Yusuf",   "Mariam", "Jean",     "Ngozi"};
-const char* const kFamily[] = {
-    "Tesfay",   "Haile", "Rodríguez",   "Mohammadi", "Okafor", "Nguyen",
-    "Petrenko", "Abdi",  "Gebremedhin", "Kidane",    "Alemu",  "Diallo"};
+// Names built from syllables (a few hundred thousand distinct given and
+// family names), so that the name index sees a roster's variety rather than
+// thousands of copies of a dozen names; a few common names recur, as they do.
+const char* const kSyllables[] = {
+    "a",  "ba", "da",  "fa",  "ga",  "ha",  "ka",  "la",  "ma",  "na",
+    "ra", "sa", "ta",  "wa",  "ya",  "za",  "be",  "de",  "fe",  "ge",
+    "he", "ke", "le",  "me",  "ne",  "re",  "se",  "te",  "bi",  "di",
+    "fi", "gi", "hi",  "ki",  "li",  "mi",  "ni",  "ri",  "si",  "ti",
+    "bo", "do", "go",  "ho",  "ko",  "lo",  "mo",  "no",  "ro",  "so",
+    "to", "bu", "du",  "gu",  "hu",  "ku",  "lu",  "mu",  "nu",  "ru",
+    "su", "tu", "ahm", "sel", "tes", "kid", "ale", "ngo", "oka", "nam"};
+constexpr int kSyllableCount = sizeof(kSyllables) / sizeof(kSyllables[0]);
+const char* const kCommonGiven[] = {"Mohammed", "Fatima", "Amanuel",
+                                    "Maria",    "Ahmed",  "Selam"};
+std::string Capitalized(std::string word) {
+  if (!word.empty()) word[0] = static_cast<char>(word[0] - 'a' + 'A');
+  return word;
+}
+
+// A pseudo-name of two or three syllables picked by `n`.
+std::string Name(uint64_t n) {
+  std::string name = kSyllables[n % kSyllableCount];
+  name += kSyllables[(n / kSyllableCount) % kSyllableCount];
+  if ((n / (kSyllableCount * kSyllableCount)) % 2 == 1) {
+    name += kSyllables[(n / 7) % kSyllableCount];
+  }
+  return Capitalized(name);
+}
 
 v1::Client SyntheticClient(int64_t i) {
+  const uint64_t h = static_cast<uint64_t>(i) * 0x9E3779B97F4A7C15ull;
   v1::Client c;
-  c.mutable_legal_name()->set_given_names(absl::StrCat(kGiven[i % 12], " ", i));
-  c.mutable_legal_name()->set_family_name(kFamily[(i / 12) % 12]);
+  c.mutable_legal_name()->set_given_names(
+      i % 20 == 0 ? kCommonGiven[(h >> 7) % 6] : Name(h >> 11));
+  c.mutable_legal_name()->set_family_name(Name(h >> 37));
   c.mutable_birth_date()->set_year(1960 + static_cast<int>(i % 45));
   c.add_citizenships(i % 3 == 0 ? "ER" : (i % 3 == 1 ? "CO" : "AF"));
   return c;
@@ -588,7 +629,12 @@ int main(int argc, char** argv) {
   });
 
   // ---- The measured run
-  std::mt19937_64 random(42);
+  std::mt19937_64 generator(42);
+  absl::Mutex random_mu;
+  auto random = [&] {
+    absl::MutexLock lock(&random_mu);
+    return generator();
+  };
   std::map<std::string, Operation> mix;
   mix["read_case"] = [&](std::function<void(bool)> done) {
     v1::GetCaseRequest req;
@@ -621,7 +667,10 @@ int main(int argc, char** argv) {
   mix["search"] = [&](std::function<void(bool)> done) {
     v1::SearchClientsRequest req;
     const uint64_t r = random();
-    req.set_query(absl::StrCat(kGiven[r % 12], " ", kFamily[(r / 12) % 12]));
+    // Someone on the roster, by their full name.
+    const v1::PersonName name =
+        SyntheticClient(static_cast<int64_t>(r % flags.clients)).legal_name();
+    req.set_query(absl::StrCat(name.given_names(), " ", name.family_name()));
     auto* stub = intake[pickc()].get();
     Unary<v1::SearchClientsRequest, v1::SearchClientsResponse>(
         ines, req,
