@@ -25,6 +25,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -413,7 +414,41 @@ int main(int argc, char** argv) {
                                                    deployment->admin_token(),
                                                    "lena", {v1::ROLE_LAWYER});
   if (!intake_token.ok() || !lawyer_token.ok()) return 1;
-  const std::string ines = *intake_token, lena = *lawyer_token;
+  // Access tokens live 15 minutes; a long seeding signs in again, as a
+  // client library refreshes.
+  absl::Mutex token_mu;
+  std::map<std::string, std::string> tokens = {{"ines", *intake_token},
+                                               {"lena", *lawyer_token}};
+  auto token_of = [&](const std::string& user) {
+    absl::MutexLock lock(&token_mu);
+    return tokens[user];
+  };
+  auto ines = [&] { return token_of("ines"); };
+  auto lena = [&] { return token_of("lena"); };
+  std::atomic<bool> finished{false};
+  std::thread renewer([&] {
+    absl::Time renewed = absl::Now();
+    while (!finished.load()) {
+      absl::SleepFor(absl::Seconds(1));
+      if (absl::Now() - renewed < absl::Minutes(10)) continue;
+      renewed = absl::Now();
+      for (const char* user : {"ines", "lena"}) {
+        auto login = testing::LogIn(deployment->Channel("auth"), user,
+                                    testing::kTestPassword);
+        if (!login.ok()) continue;
+        absl::MutexLock lock(&token_mu);
+        tokens[user] = login->access_token();
+      }
+    }
+  });
+  struct StopRenewing {
+    std::atomic<bool>& finished;
+    std::thread& renewer;
+    ~StopRenewing() {
+      finished = true;
+      renewer.join();
+    }
+  } stop_renewing{finished, renewer};
   // Several connections, as many clients would open.
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   const std::string ca = *storage::ReadFile(deployment->ca_file(), 1 << 20);
@@ -473,7 +508,7 @@ int main(int argc, char** argv) {
     *req.mutable_client() = SyntheticClient(next++);
     auto* stub = intake[pickc()].get();
     Unary<v1::CreateClientRequest, v1::Client>(
-        ines, req,
+        ines(), req,
         [stub](auto* ctx, auto* rq, auto* rs, auto cb) {
           stub->async()->CreateClient(ctx, rq, rs, std::move(cb));
         },
@@ -486,7 +521,7 @@ int main(int argc, char** argv) {
     req.set_page_size(200);
     do {
       grpc::ClientContext ctx;
-      ctx.AddMetadata("authorization", "Bearer " + ines);
+      ctx.AddMetadata("authorization", "Bearer " + ines());
       v1::ListClientsResponse resp;
       if (!intake[0]->ListClients(&ctx, req, &resp).ok()) break;
       for (const auto& c : resp.clients()) {
@@ -530,7 +565,7 @@ int main(int argc, char** argv) {
     schedule.set_accept_conflicts_reason(
         "synthetic data: one lawyer carries every case");
     Unary<v1::ScheduleHearingRequest, v1::ScheduleHearingResponse>(
-        lena, schedule,
+        lena(), schedule,
         [&, ch](auto* ctx, auto* rq, auto* rs, auto cb) {
           hearings[ch]->async()->ScheduleHearing(ctx, rq, rs, std::move(cb));
         },
@@ -545,7 +580,7 @@ int main(int argc, char** argv) {
     referral.mutable_event()->mutable_date()->set_month(today.month());
     referral.mutable_event()->mutable_date()->set_day(today.day());
     Unary<v1::RecordEventRequest, v1::RecordEventResponse>(
-        lena, referral,
+        lena(), referral,
         [&, ch](auto* ctx, auto* rq, auto* rs, auto cb) {
           deadlines[ch]->async()->RecordEvent(ctx, rq, rs, std::move(cb));
         },
@@ -571,7 +606,7 @@ int main(int argc, char** argv) {
     lead->set_user("users/lena");
     lead->set_role(v1::TEAM_ROLE_LEAD_LAWYER);
     Unary<v1::OpenCaseRequest, v1::Case>(
-        ines, open,
+        ines(), open,
         [&, ch](auto* ctx, auto* rq, auto* rs, auto cb) {
           intake[ch]->async()->OpenCase(ctx, rq, rs, std::move(cb));
         },
@@ -598,7 +633,7 @@ int main(int argc, char** argv) {
         client_legal_names[static_cast<size_t>(k)];
     check.mutable_subjects(0)->set_client(principal);
     Unary<v1::CheckConflictsRequest, v1::ConflictCheck>(
-        ines, check,
+        ines(), check,
         [&, ch](auto* ctx, auto* rq, auto* rs, auto cb) {
           intake[ch]->async()->CheckConflicts(ctx, rq, rs, std::move(cb));
         },
@@ -618,7 +653,7 @@ int main(int argc, char** argv) {
   seed("upload", flags.documents, [&](std::function<void(bool)> done) {
     const std::string kase =
         case_names[static_cast<size_t>(next++) % case_names.size()];
-    new UploadCall(documents[pickc()].get(), lena, kase, content,
+    new UploadCall(documents[pickc()].get(), lena(), kase, content,
                    [&, done](bool ok, const std::string& name) {
                      if (ok) {
                        absl::MutexLock lock(&mu);
@@ -644,7 +679,7 @@ int main(int argc, char** argv) {
     }
     auto* stub = intake[pickc()].get();
     Unary<v1::GetCaseRequest, v1::Case>(
-        lena, req,
+        lena(), req,
         [stub](auto* ctx, auto* rq, auto* rs, auto cb) {
           stub->async()->GetCase(ctx, rq, rs, std::move(cb));
         },
@@ -658,7 +693,7 @@ int main(int argc, char** argv) {
     }
     auto* stub = deadlines[pickc()].get();
     Unary<v1::ListDeadlinesRequest, v1::ListDeadlinesResponse>(
-        lena, req,
+        lena(), req,
         [stub](auto* ctx, auto* rq, auto* rs, auto cb) {
           stub->async()->ListDeadlines(ctx, rq, rs, std::move(cb));
         },
@@ -673,7 +708,7 @@ int main(int argc, char** argv) {
     req.set_query(absl::StrCat(name.given_names(), " ", name.family_name()));
     auto* stub = intake[pickc()].get();
     Unary<v1::SearchClientsRequest, v1::SearchClientsResponse>(
-        ines, req,
+        ines(), req,
         [stub](auto* ctx, auto* rq, auto* rs, auto cb) {
           stub->async()->SearchClients(ctx, rq, rs, std::move(cb));
         },
@@ -684,7 +719,7 @@ int main(int argc, char** argv) {
     *req.mutable_client() = SyntheticClient(flags.clients + next++);
     auto* stub = intake[pickc()].get();
     Unary<v1::CreateClientRequest, v1::Client>(
-        ines, req,
+        ines(), req,
         [stub](auto* ctx, auto* rq, auto* rs, auto cb) {
           stub->async()->CreateClient(ctx, rq, rs, std::move(cb));
         },
@@ -696,7 +731,7 @@ int main(int argc, char** argv) {
       absl::MutexLock lock(&mu);
       kase = case_names[random() % case_names.size()];
     }
-    new UploadCall(documents[pickc()].get(), lena, kase, content,
+    new UploadCall(documents[pickc()].get(), lena(), kase, content,
                    [done](bool ok, const std::string&) { done(ok); });
   };
   mix["download"] = [&](std::function<void(bool)> done) {
@@ -706,7 +741,7 @@ int main(int argc, char** argv) {
       if (document_names.empty()) return done(false);
       name = document_names[random() % document_names.size()];
     }
-    new DownloadCall(documents[pickc()].get(), lena, name, std::move(done));
+    new DownloadCall(documents[pickc()].get(), lena(), name, std::move(done));
   };
   std::vector<std::pair<std::string, int>> weights;
   int total_weight = 0;
