@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -56,6 +57,10 @@ bool PathExists(const std::string& path);
 
 // True if `path` is a directory with no entries.
 absl::StatusOr<bool> IsEmptyDirectory(const std::string& path);
+
+// Names of the regular files in `dir`, sorted, without hidden ones (unfinished
+// writes are ".tmp-*"); empty if `dir` does not exist.
+absl::StatusOr<std::vector<std::string>> ListFiles(const std::string& dir);
 
 // Permission bits (st_mode & 07777) of `path`.
 absl::StatusOr<mode_t> FileMode(const std::string& path);

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 
@@ -59,6 +60,18 @@ TEST(FileUtilTest, MakeDirectoriesCreatesParents) {
   ASSERT_TRUE(WriteFileAtomically(file, "x").ok());
   EXPECT_EQ(MakeDirectories(file).code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(FileUtilTest, ListFilesGivesVisibleRegularFilesSorted) {
+  std::string dir = JoinPath(TestDir(), "list-dir");
+  ASSERT_TRUE(MakeDirectories(JoinPath(dir, "sub")).ok());
+  for (const char* name : {"b.db", "a.db", ".tmp-unfinished"}) {
+    ASSERT_TRUE(WriteFileAtomically(JoinPath(dir, name), "x").ok());
+  }
+  auto names = ListFiles(dir);
+  ASSERT_TRUE(names.ok()) << names.status();
+  EXPECT_EQ(*names, (std::vector<std::string>{"a.db", "b.db"}));
+  EXPECT_TRUE(ListFiles(JoinPath(dir, "missing"))->empty());
 }
 
 TEST(FileUtilTest, PathHelpers) {

@@ -1,6 +1,5 @@
 #include "services/admin/backup.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <sys/stat.h>
@@ -47,29 +46,6 @@ struct StagingFolder {
   }
 };
 
-// Names of the regular files in `dir` (sorted), skipping hidden ones.
-absl::StatusOr<std::vector<std::string>> ListDirectory(const std::string& dir) {
-  std::vector<std::string> names;
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) {
-    if (errno == ENOENT) return names;
-    return storage::ErrnoToStatus(errno, "list", dir);
-  }
-  while (struct dirent* entry = ::readdir(d)) {
-    std::string name = entry->d_name;
-    if (name.empty() || name[0] == '.') continue;
-    struct stat st;
-    if (::lstat(storage::JoinPath(dir, name).c_str(), &st) != 0 ||
-        !S_ISREG(st.st_mode)) {
-      continue;
-    }
-    names.push_back(std::move(name));
-  }
-  ::closedir(d);
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 absl::Status CopyFile(const std::string& from, const std::string& to) {
   Fd in, out;
   in.fd = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
@@ -101,7 +77,7 @@ absl::Status CopyFile(const std::string& from, const std::string& to) {
 absl::Status PinBlobs(const std::string& blob_dir, const std::string& staging,
                       std::set<std::string>* pinned) {
   CLINIC_ASSIGN_OR_RETURN(std::vector<std::string> names,
-                          ListDirectory(blob_dir));
+                          storage::ListFiles(blob_dir));
   for (const std::string& name : names) {
     if (pinned->count(name) != 0) continue;
     if (!IsValidArchivePath(absl::StrCat("blobs/", name))) continue;
@@ -161,7 +137,7 @@ absl::StatusOr<v1::BackupManifest> CreateBackup(const BackupSource& source,
 
   std::vector<PlannedFile> files;
   CLINIC_ASSIGN_OR_RETURN(std::vector<std::string> db_names,
-                          ListDirectory(dir.db_dir()));
+                          storage::ListFiles(dir.db_dir()));
   for (const std::string& name : db_names) {
     std::string path = absl::StrCat("db/", name);
     if (!IsValidArchivePath(path)) continue;  // -wal, -shm, foreign files
@@ -203,7 +179,7 @@ absl::StatusOr<v1::BackupManifest> CreateBackup(const BackupSource& source,
     files.push_back({absl::StrCat("blobs/", name), disk, size});
   }
   CLINIC_ASSIGN_OR_RETURN(std::vector<std::string> tls_names,
-                          ListDirectory(dir.tls_dir()));
+                          storage::ListFiles(dir.tls_dir()));
   for (const std::string& name : tls_names) {
     std::string path = absl::StrCat("tls/", name);
     std::string disk = storage::JoinPath(dir.tls_dir(), name);

@@ -1,6 +1,5 @@
 #include "services/admin/key_rotation.h"
 
-#include <dirent.h>
 #include <stdio.h>
 
 #include <algorithm>
@@ -46,17 +45,14 @@ class StepBudget {
 
 // "<db_dir>/<name>.db" files, sorted.
 absl::StatusOr<std::vector<std::string>> DatabaseFiles(const DataDir& dir) {
-  DIR* d = ::opendir(dir.db_dir().c_str());
-  if (d == nullptr) return storage::ErrnoToStatus(errno, "open", dir.db_dir());
+  CLINIC_ASSIGN_OR_RETURN(std::vector<std::string> names,
+                          storage::ListFiles(dir.db_dir()));
   std::vector<std::string> out;
-  while (struct dirent* e = ::readdir(d)) {
-    absl::string_view name = e->d_name;
-    if (absl::EndsWith(name, ".db") && name[0] != '.') {
+  for (const std::string& name : names) {
+    if (absl::EndsWith(name, ".db")) {
       out.push_back(storage::JoinPath(dir.db_dir(), name));
     }
   }
-  ::closedir(d);
-  std::sort(out.begin(), out.end());
   return out;
 }
 
