@@ -16,6 +16,7 @@
 #include "services/common/metrics.h"
 #include "services/common/security_interceptor.h"
 #include "services/common/tls.h"
+#include "services/common/worker_pool.h"
 #include "storage/file_util.h"
 
 namespace clinic {
@@ -219,6 +220,7 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(Options options) {
                              config.limits().max_concurrent_streams());
   for (auto& service : host->services_)
     builder.RegisterService(service->grpc_service());
+  ConfigureWorkerPool(builder);
   // Every call passes the security interceptor first: deny by default.
   InterceptorFactories factories;
   SecurityInterceptorFactory::Options security;

@@ -3,10 +3,12 @@
 #include <chrono>
 
 #include "base/log.h"
+#include "base/status_macros.h"
 #include "clinic/v1/auth.grpc.pb.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/common/token.h"
 #include "storage/crypto/ed25519.h"
+#include "storage/crypto/sha256.h"
 
 namespace clinic {
 namespace {
@@ -19,6 +21,9 @@ absl::Time ToAbslTime(const google::protobuf::Timestamp& t) {
 
 constexpr absl::Duration kClockSkew = absl::Minutes(2);
 constexpr absl::Duration kKeyFetchInterval = absl::Seconds(5);
+// Verified tokens remembered at most: several per member of a large clinic
+// network. Beyond it, expired entries go first, then all of them.
+constexpr size_t kMaxVerifiedTokens = 20000;
 
 }  // namespace
 
@@ -141,47 +146,80 @@ void TokenVerifier::WatchLoop() {
   }
 }
 
-absl::StatusOr<v1::AccessTokenClaims> TokenVerifier::Verify(
+void TokenVerifier::Remember(const std::string& digest,
+                             const Verified& verified) {
+  if (verified_.size() >= kMaxVerifiedTokens) {
+    const absl::Time now = clock_->Now();
+    for (auto it = verified_.begin(); it != verified_.end();) {
+      auto current = it++;
+      if (current->second.expires <= now) verified_.erase(current);
+    }
+    if (verified_.size() >= kMaxVerifiedTokens) verified_.clear();
+  }
+  verified_.emplace(digest, verified);
+}
+
+absl::StatusOr<TokenVerifier::Verified> TokenVerifier::VerifiedClaims(
     absl::string_view token) {
   const absl::Status invalid =
       absl::UnauthenticatedError("the access token is not valid; log in again");
+  // Any change to the token changes the digest, so a hit is a token whose
+  // signature was verified byte for byte.
+  const std::string digest = storage::Sha256(token);
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = verified_.find(digest);
+    if (it != verified_.end()) return it->second;
+  }
   absl::StatusOr<v1::SignedToken> signed_token = DecodeAccessToken(token);
   if (!signed_token.ok()) return signed_token.status();
   EnsureWatcher();
 
-  Key key;
-  bool found = false;
-  for (int attempt = 0; attempt < 2 && !found; ++attempt) {
+  std::string public_key;
+  for (int attempt = 0; attempt < 2 && public_key.empty(); ++attempt) {
     {
       absl::MutexLock lock(&mu_);
       auto it = keys_.find(signed_token->key_id());
-      if (it != keys_.end()) {
-        key = it->second;
-        found = true;
-      }
+      if (it != keys_.end()) public_key = it->second.public_key;
     }
-    if (!found && attempt == 0) FetchKeysIfDue();
+    if (public_key.empty() && attempt == 0) FetchKeysIfDue();
   }
-  if (!found) return invalid;
-  if (!storage::Ed25519Verify(key.public_key,
+  if (public_key.empty()) return invalid;
+  if (!storage::Ed25519Verify(public_key,
                               TokenSigningInput(signed_token->claims()),
                               signed_token->signature())) {
     return invalid;
   }
-  v1::AccessTokenClaims claims;
-  if (!claims.ParseFromString(signed_token->claims()) ||
-      claims.username().empty() || claims.session_id().empty()) {
+  Verified verified;
+  if (!verified.claims.ParseFromString(signed_token->claims()) ||
+      verified.claims.username().empty() ||
+      verified.claims.session_id().empty()) {
     return invalid;
   }
+  verified.key_id = signed_token->key_id();
+  verified.expires = ToAbslTime(verified.claims.expire_time());
+  absl::MutexLock lock(&mu_);
+  Remember(digest, verified);
+  return verified;
+}
+
+absl::StatusOr<v1::AccessTokenClaims> TokenVerifier::Verify(
+    absl::string_view token) {
+  const absl::Status invalid =
+      absl::UnauthenticatedError("the access token is not valid; log in again");
+  CLINIC_ASSIGN_OR_RETURN(Verified verified, VerifiedClaims(token));
+  const v1::AccessTokenClaims& claims = verified.claims;
   absl::Time now = clock_->Now();
   absl::Time issued = ToAbslTime(claims.issue_time());
-  absl::Time expires = ToAbslTime(claims.expire_time());
-  if (issued > now + kClockSkew || issued >= key.retire_time) return invalid;
-  if (expires <= now) {
+  if (issued > now + kClockSkew) return invalid;
+  if (verified.expires <= now) {
     return absl::UnauthenticatedError(
         "the access token has expired; log in again");
   }
   absl::MutexLock lock(&mu_);
+  // The key may have been retired since the signature was verified.
+  auto key = keys_.find(verified.key_id);
+  if (key == keys_.end() || issued >= key->second.retire_time) return invalid;
   Prune(now);
   if (revoked_sessions_.contains(claims.session_id())) {
     return absl::UnauthenticatedError("this session has ended; log in again");

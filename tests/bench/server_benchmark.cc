@@ -14,7 +14,7 @@
 // 2x at 8 and 32 concurrent clients; writes >= 1.0x the bare commit loop.
 //
 //   bazel run --config=opt //tests/bench:server_benchmark -- [seconds, default
-//   5]
+//   5] [only: "reads" or "writes", for profiling one path under perf]
 #include <sys/resource.h>
 
 #include <atomic>
@@ -87,6 +87,10 @@ int main(int argc, char** argv) {
   using namespace clinic;  // NOLINT
   const absl::Duration duration =
       absl::Seconds(argc > 1 ? std::atoi(argv[1]) : 5);
+  const std::string only = argc > 2 ? argv[2] : "";
+  const bool run_reads = only.empty() || only == "reads";
+  const bool run_writes = only.empty() || only == "writes";
+  const bool run_baselines = only.empty();
   // As the server binaries run (server_main.cc).
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 
@@ -129,21 +133,24 @@ int main(int argc, char** argv) {
       "cores shared by client and server)\n",
       absl::FormatDuration(duration).c_str());
   for (int concurrency : {1, 8, 32}) {
+    if (!run_reads) break;
     auto bare_channels = Channels(absl::StrCat("127.0.0.1:", bare_port), ca,
                                   std::min(concurrency, 8));
     auto clinic_channels =
         Channels((*server)->address(), ca, std::min(concurrency, 8));
     double bare_cpu = 0, read_cpu = 0;
-    bench::LoadResult ceiling = Timed(
-        concurrency, duration,
-        [&](int w) {
-          grpc::health::v1::Health::Stub stub(
-              bare_channels[w % bare_channels.size()]);
-          grpc::ClientContext ctx;
-          grpc::health::v1::HealthCheckResponse response;
-          return stub.Check(&ctx, {}, &response).ok();
-        },
-        &bare_cpu);
+    bench::LoadResult ceiling;
+    if (run_baselines)
+      ceiling = Timed(
+          concurrency, duration,
+          [&](int w) {
+            grpc::health::v1::Health::Stub stub(
+                bare_channels[w % bare_channels.size()]);
+            grpc::ClientContext ctx;
+            grpc::health::v1::HealthCheckResponse response;
+            return stub.Check(&ctx, {}, &response).ok();
+          },
+          &bare_cpu);
     v1::GetClientRequest get;
     get.set_name(amina.name());
     bench::LoadResult reads = Timed(
@@ -157,17 +164,23 @@ int main(int argc, char** argv) {
           return stub.GetClient(&ctx, get, &out).ok();
         },
         &read_cpu);
-    std::printf("concurrency %d\n%s\n%s\n", concurrency,
-                WithCpu(bench::Format("bare gRPC server, trivial RPC", ceiling),
-                        bare_cpu, ceiling.seconds)
-                    .c_str(),
+    std::printf("concurrency %d\n", concurrency);
+    if (run_baselines) {
+      std::printf("%s\n", WithCpu(bench::Format("bare gRPC server, trivial RPC",
+                                                ceiling),
+                                  bare_cpu, ceiling.seconds)
+                              .c_str());
+    }
+    std::printf("%s\n",
                 WithCpu(bench::Format("GetClient, authn+authz+audited", reads),
                         read_cpu, reads.seconds)
                     .c_str());
-    std::printf(
-        "  ratio reads/bare: throughput %.2f (target >= 0.70), p99 "
-        "%.2fx (target <= 2)\n",
-        reads.per_second / ceiling.per_second, reads.p99_ms / ceiling.p99_ms);
+    if (run_baselines) {
+      std::printf(
+          "  ratio reads/bare: throughput %.2f (target >= 0.70), p99 "
+          "%.2fx (target <= 2)\n",
+          reads.per_second / ceiling.per_second, reads.p99_ms / ceiling.p99_ms);
+    }
   }
 
   // Durable writes against a bare SQLCipher one-commit-per-row loop on the
@@ -183,19 +196,25 @@ int main(int argc, char** argv) {
   if (!db.ok()) return 1;
   std::atomic<int64_t> row{0};
   const std::string payload(600, 'x');  // about a client record's size
-  bench::LoadResult loop = bench::RunLoad(1, duration, [&](int) {
-    return (*db)
-        ->Write([&](storage::Connection& c) -> absl::Status {
-          auto insert = c.Prepare("INSERT INTO rows (id, v) VALUES (?1, ?2)");
-          if (!insert.ok()) return insert.status();
-          return insert->BindInt(1, ++row).BindBlob(2, payload).Run();
-        })
-        .ok();
-  });
-  std::printf(
-      "durable writes\n%s\n",
-      bench::Format("bare SQLCipher, one commit per row", loop).c_str());
+  bench::LoadResult loop;
+  if (run_writes && run_baselines)
+    loop = bench::RunLoad(1, duration, [&](int) {
+      return (*db)
+          ->Write([&](storage::Connection& c) -> absl::Status {
+            auto insert = c.Prepare("INSERT INTO rows (id, v) VALUES (?1, ?2)");
+            if (!insert.ok()) return insert.status();
+            return insert->BindInt(1, ++row).BindBlob(2, payload).Run();
+          })
+          .ok();
+    });
+  if (run_writes) std::printf("durable writes\n");
+  if (run_writes && run_baselines) {
+    std::printf(
+        "%s\n",
+        bench::Format("bare SQLCipher, one commit per row", loop).c_str());
+  }
   for (int concurrency : {1, 8, 32}) {
+    if (!run_writes) break;
     auto channels =
         Channels((*server)->address(), ca, std::min(concurrency, 8));
     std::atomic<int64_t> n{0};
@@ -212,10 +231,13 @@ int main(int argc, char** argv) {
           return stub.CreateClient(&ctx, req, &out).ok();
         });
     std::printf(
-        "%s\n  ratio writes/bare loop: %.2f (target >= 1.0)\n",
+        "%s\n",
         bench::Format(absl::StrCat("CreateClient, c=", concurrency), writes)
-            .c_str(),
-        writes.per_second / loop.per_second);
+            .c_str());
+    if (run_baselines) {
+      std::printf("  ratio writes/bare loop: %.2f (target >= 1.0)\n",
+                  writes.per_second / loop.per_second);
+    }
   }
   std::printf("peak RSS %.0f MiB (client and server in one process)\n",
               bench::PeakRssMiB());
