@@ -8,15 +8,19 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "base/secret.h"
 #include "base/status_macros.h"
+#include "services/audit/audit_log.h"
 #include "services/audit/offline_audit.h"
 #include "services/common/data_dir.h"
 #include "services/common/erasure.h"
 #include "services/document/document_store.h"
 #include "storage/crypto/key_wrap.h"
+#include "storage/crypto/sha256.h"
 #include "storage/database.h"
 #include "storage/file_util.h"
 #include "storage/keyring.h"
@@ -122,6 +126,18 @@ absl::StatusOr<int64_t> RewrapDocumentKeys(const DataDir& dir,
   return rewrapped;
 }
 
+constexpr char kRotationMethod[] = "clinicd rotate-master-key";
+
+// Names one rotation in the audit chain, the same in every resumed run: a
+// digest of a key derived from the new master key for this purpose only, so
+// it reveals nothing of any key in use.
+std::string RotationId(const storage::Keyring& new_keys) {
+  const SecretBytes derived = new_keys.DatabaseKey("audit rotation record");
+  return absl::StrCat(
+      "rotation-",
+      absl::BytesToHexString(storage::Sha256(derived.view()).substr(0, 8)));
+}
+
 // Step 5: keeps the old key beside the data and puts the new one in place.
 absl::StatusOr<std::string> SwapKeys(const DataDir& dir, const Clock* clock) {
   CLINIC_ASSIGN_OR_RETURN(std::string old_key_file,
@@ -187,16 +203,30 @@ absl::StatusOr<KeyRotationReport> RotateMasterKey(
       RewrapDocumentKeys(dir, *old_keys, *new_keys,
                          std::max(1, options.rewrap_batch), budget));
 
-  // 4. The audit record (a resumed run that stopped after it records again).
+  // 4. The audit record, once per rotation: a run resumed after this step
+  // finds its record and does not add another.
+  const std::string rotation_id = RotationId(*new_keys);
   v1::AuditEvent event;
-  event.set_method("clinicd rotate-master-key");
+  event.set_request_id(rotation_id);
+  event.set_method(kRotationMethod);
   event.set_action(v1::AUDIT_ACTION_ADMIN);
   event.set_service("admin");
   event.set_reason(absl::StrCat(
       "master key rotated: ", databases.size(), " databases re-encrypted, ",
       "document keys re-wrapped", report.resumed ? " (resumed)" : ""));
-  CLINIC_RETURN_IF_ERROR(
-      AppendOfflineAuditEvent(dir, *new_keys, clock, std::move(event)));
+  absl::Status recorded = AppendOfflineAuditEvent(
+      dir, *new_keys, clock, std::move(event),
+      [&](AuditLog& log) -> absl::Status {
+        AuditLog::Filter filter;
+        filter.method = kRotationMethod;
+        bool found = false;
+        CLINIC_RETURN_IF_ERROR(log.Scan(filter, [&](const v1::AuditEvent& e) {
+          found = e.request_id() == rotation_id;
+          return !found;
+        }));
+        return found ? absl::AlreadyExistsError("recorded") : absl::OkStatus();
+      });
+  if (!recorded.ok() && !absl::IsAlreadyExists(recorded)) return recorded;
   CLINIC_RETURN_IF_ERROR(budget.Done());
 
   // 5. The swap.
