@@ -40,6 +40,13 @@ class TokenVerifierTest : public ::testing::Test {
     return EncodeAccessToken(claims, *signer_, key_id_);
   }
 
+  void RevokeSession(const std::string& session) {
+    v1::Revocation revocation;
+    revocation.set_session_id(session);
+    revocation.mutable_revoke_time()->set_seconds(absl::ToUnixSeconds(kStart));
+    verifier_.Revoke(revocation);
+  }
+
   void RetireKey(absl::Time when) {
     v1::VerificationKey key;
     key.set_key_id(key_id_);
@@ -104,10 +111,7 @@ TEST_F(TokenVerifierTest, RevokedSessionIsRefusedAfterBeingVerified) {
   const std::string other = Token("session-10");
   ASSERT_TRUE(verifier_.Verify(token).ok());
   ASSERT_TRUE(verifier_.Verify(other).ok());
-  v1::Revocation revocation;
-  revocation.set_session_id("session-9");
-  revocation.mutable_revoke_time()->set_seconds(absl::ToUnixSeconds(kStart));
-  verifier_.Revoke(revocation);
+  RevokeSession("session-9");
   EXPECT_EQ(verifier_.Verify(token).status().code(),
             absl::StatusCode::kUnauthenticated);
   EXPECT_TRUE(verifier_.Verify(other).ok());
@@ -157,10 +161,7 @@ TEST_F(TokenVerifierTest, ManyDistinctTokensStayCorrectPastTheCacheBound) {
     ASSERT_TRUE(verifier_.Verify(Token("session-" + std::to_string(i))).ok())
         << i;
   }
-  v1::Revocation revocation;
-  revocation.set_session_id("session-0");
-  revocation.mutable_revoke_time()->set_seconds(absl::ToUnixSeconds(kStart));
-  verifier_.Revoke(revocation);
+  RevokeSession("session-0");
   EXPECT_EQ(verifier_.Verify(first).status().code(),
             absl::StatusCode::kUnauthenticated);
 }
