@@ -445,7 +445,6 @@ absl::Status Database::Write(absl::FunctionRef<absl::Status(Connection&)> fn) {
 void Database::CommitGroup(const std::vector<PendingWrite*>& batch) {
   absl::MutexLock lock(&write_mu_);
   Connection& c = *writer_;
-  const bool alone = batch.size() == 1;
   std::vector<PendingWrite*> kept;  // succeeded, awaiting the commit
   auto begin = [&]() { return c.Execute("BEGIN IMMEDIATE;"); };
   absl::Status open = begin();
@@ -454,7 +453,11 @@ void Database::CommitGroup(const std::vector<PendingWrite*>& batch) {
       p->status = open;
       continue;
     }
-    if (!alone) {
+    // A savepoint protects the writes kept so far from a failing one. With
+    // none kept, a failure rolls the whole (empty) transaction back instead:
+    // cheaper, since SQLCipher encrypts every page a savepoint journals.
+    const bool guarded = !kept.empty();
+    if (guarded) {
       p->status = c.Execute("SAVEPOINT group_write;");
       if (!p->status.ok()) continue;
     }
@@ -471,11 +474,14 @@ void Database::CommitGroup(const std::vector<PendingWrite*>& batch) {
       continue;
     }
     if (p->status.ok()) {
-      if (!alone) c.Execute("RELEASE group_write;").IgnoreError();
+      if (guarded) c.Execute("RELEASE group_write;").IgnoreError();
       kept.push_back(p);
-    } else if (!alone) {
+    } else if (guarded) {
       c.Execute("ROLLBACK TO group_write;").IgnoreError();
       c.Execute("RELEASE group_write;").IgnoreError();
+    } else if (p != batch.back()) {
+      c.Execute("ROLLBACK;").IgnoreError();
+      open = begin();
     }
   }
   if (!open.ok()) return;
