@@ -11,10 +11,10 @@
 // A caller refused by these rules gets NOT_FOUND, exactly as for a case that
 // does not exist, so that the existence of a client file does not leak.
 //
-// CaseAccess fetches the case's team from the intake service
-// (IntakeService.GetCaseSummary, in-process in clinicd, over mutual TLS
-// otherwise). The intake service applies the same rule function to its own
-// records. Thread-safe.
+// CaseAccess fetches the case's team from the intake service: by a direct call
+// when the intake service runs in this process (it installs its summaries with
+// SetLocal), otherwise IntakeService.GetCaseSummary over mutual TLS. The intake
+// service applies the same rule function to its own records. Thread-safe.
 #ifndef CLINIC_SERVICES_COMMON_CASE_ACCESS_H_
 #define CLINIC_SERVICES_COMMON_CASE_ACCESS_H_
 
@@ -23,6 +23,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "clinic/v1/intake.pb.h"
 #include "grpcpp/channel.h"
 #include "services/common/call_context.h"
@@ -55,8 +56,19 @@ class CaseAccess {
   // The summary regardless of the caller (for the service's own bookkeeping).
   absl::StatusOr<v1::CaseSummary> Fetch(absl::string_view case_name);
 
+  // The summary of a case (INVALID_ARGUMENT for a malformed name, NOT_FOUND
+  // for no such case), answered by a co-hosted intake service.
+  using LocalSummaries =
+      std::function<absl::StatusOr<v1::CaseSummary>(absl::string_view)>;
+  // A co-hosted intake service installs its summaries when it starts, sparing
+  // every case-scoped call a gRPC round trip, and removes them (nullptr)
+  // before it is destroyed; removal waits for calls in progress.
+  void SetLocal(LocalSummaries local);
+
  private:
   const std::function<std::shared_ptr<grpc::Channel>()> intake_channel_;
+  absl::Mutex mu_;
+  LocalSummaries local_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace clinic

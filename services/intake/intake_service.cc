@@ -99,7 +99,28 @@ absl::StatusOr<std::unique_ptr<IntakeServiceImpl>> IntakeServiceImpl::Create(
               RecordOf(case_name, next_index[case_name]++, party));
         });
   }));
+  IntakeServiceImpl* const self = service.get();
+  context.case_access().SetLocal(
+      [self](absl::string_view case_name) { return self->Summary(case_name); });
   return service;
+}
+
+IntakeServiceImpl::~IntakeServiceImpl() {
+  context_.case_access().SetLocal(nullptr);
+}
+
+absl::StatusOr<v1::CaseSummary> IntakeServiceImpl::Summary(
+    absl::string_view case_name) const {
+  CLINIC_RETURN_IF_ERROR(ValidateResourceName("case", case_name, "cases"));
+  v1::CaseSummary summary;
+  CLINIC_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
+    CLINIC_ASSIGN_OR_RETURN(auto kase,
+                            intake_store::FindCase(c, ResourceId(case_name)));
+    if (!kase) return clinic::NotFoundError(case_name);
+    summary = intake_store::SummaryOf(*kase);
+    return absl::OkStatus();
+  }));
+  return summary;
 }
 
 absl::CivilDay IntakeServiceImpl::Today() const {
@@ -906,14 +927,8 @@ grpc::Status IntakeServiceImpl::GetCaseSummary(
     grpc::ServerContext* ctx, const v1::GetCaseSummaryRequest* req,
     v1::CaseSummary* resp) {
   return HandleCall(ctx, [&](const Caller&) -> absl::Status {
-    CLINIC_RETURN_IF_ERROR(ValidateResourceName("case", req->case_(), "cases"));
-    return db_->Read([&](Connection& c) -> absl::Status {
-      CLINIC_ASSIGN_OR_RETURN(
-          auto kase, intake_store::FindCase(c, ResourceId(req->case_())));
-      if (!kase) return NotFoundError(req->case_());
-      *resp = intake_store::SummaryOf(*kase);
-      return absl::OkStatus();
-    });
+    CLINIC_ASSIGN_OR_RETURN(*resp, Summary(req->case_()));
+    return absl::OkStatus();
   });
 }
 

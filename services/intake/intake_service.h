@@ -30,6 +30,12 @@ class IntakeServiceImpl final : public v1::IntakeService::Service {
   // Opens the database and builds the name index from every stored person.
   static absl::StatusOr<std::unique_ptr<IntakeServiceImpl>> Create(
       ServiceContext& context, std::unique_ptr<PersonMatcher> matcher);
+  ~IntakeServiceImpl() override;
+
+  // The summary of the case named `case_name` ("cases/{id}"): what other
+  // services' access checks need (CaseAccess). INVALID_ARGUMENT for a
+  // malformed name, NOT_FOUND for no such case.
+  absl::StatusOr<v1::CaseSummary> Summary(absl::string_view case_name) const;
 
   grpc::Status CreateClient(grpc::ServerContext* ctx,
                             const v1::CreateClientRequest* req,
