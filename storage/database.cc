@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <cstring>
+#include <deque>
 #include <utility>
 
 #include "absl/strings/escaping.h"
@@ -416,8 +417,9 @@ absl::Status Database::Migrate(const std::vector<Migration>& migrations) {
   return absl::OkStatus();
 }
 
-absl::Status Database::Write(absl::FunctionRef<absl::Status(Connection&)> fn) {
-  PendingWrite me{fn, absl::OkStatus(), false};
+absl::Status Database::Write(absl::FunctionRef<absl::Status(Connection&)> fn,
+                             Repeat repeat) {
+  PendingWrite me{fn, repeat, absl::OkStatus(), false};
   {
     absl::MutexLock lock(&queue_mu_);
     queue_.push_back(&me);
@@ -446,17 +448,20 @@ void Database::CommitGroup(const std::vector<PendingWrite*>& batch) {
   absl::MutexLock lock(&write_mu_);
   Connection& c = *writer_;
   std::vector<PendingWrite*> kept;  // succeeded, awaiting the commit
+  // Writes kept that may not run again: a failing write after one of them
+  // must undo only itself, with a savepoint.
+  int kept_unrepeatable = 0;
   auto begin = [&]() { return c.Execute("BEGIN IMMEDIATE;"); };
   absl::Status open = begin();
-  for (PendingWrite* p : batch) {
+  std::deque<PendingWrite*> todo(batch.begin(), batch.end());
+  while (!todo.empty()) {
+    PendingWrite* p = todo.front();
+    todo.pop_front();
     if (!open.ok()) {
       p->status = open;
       continue;
     }
-    // A savepoint protects the writes kept so far from a failing one. With
-    // none kept, a failure rolls the whole (empty) transaction back instead:
-    // cheaper, since SQLCipher encrypts every page a savepoint journals.
-    const bool guarded = !kept.empty();
+    const bool guarded = kept_unrepeatable > 0;
     if (guarded) {
       p->status = c.Execute("SAVEPOINT group_write;");
       if (!p->status.ok()) continue;
@@ -470,18 +475,24 @@ void Database::CommitGroup(const std::vector<PendingWrite*>& batch) {
       }
       for (PendingWrite* k : kept) k->status = p->status;
       kept.clear();
+      kept_unrepeatable = 0;
       open = begin();
       continue;
     }
     if (p->status.ok()) {
       if (guarded) c.Execute("RELEASE group_write;").IgnoreError();
       kept.push_back(p);
+      kept_unrepeatable += p->repeat == Repeat::kUnsafe;
     } else if (guarded) {
       c.Execute("ROLLBACK TO group_write;").IgnoreError();
       c.Execute("RELEASE group_write;").IgnoreError();
-    } else if (p != batch.back()) {
+    } else if (!todo.empty() || !kept.empty()) {
+      // Undo the failed write with everything since BEGIN, then run the
+      // writes kept so far (all repeatable) again before the rest.
       c.Execute("ROLLBACK;").IgnoreError();
       open = begin();
+      todo.insert(todo.begin(), kept.begin(), kept.end());
+      kept.clear();
     }
   }
   if (!open.ok()) return;

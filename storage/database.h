@@ -185,12 +185,21 @@ class Database {
   // commit's, is returned). Returns only once the changes are on disk.
   //
   // Group commit: calls arriving while a commit is under way are run one after
-  // another (each in its own savepoint, so a failing one undoes only itself)
-  // inside one transaction, committed with one fsync. Each `fn` sees the
-  // changes of those before it, as with serialized transactions. Not
-  // reentrant: do not call Write or Read from inside `fn`; keep side effects
-  // outside the database until Write has returned OK.
-  absl::Status Write(absl::FunctionRef<absl::Status(Connection&)> fn);
+  // another inside one transaction, committed with one fsync; a failing one
+  // undoes only itself. Each `fn` sees the changes of those before it, as with
+  // serialized transactions. Not reentrant: do not call Write or Read from
+  // inside `fn`; keep side effects outside the database until Write has
+  // returned OK.
+  //
+  // `repeat`: kSafe declares that `fn` may run more than once, each run
+  // starting afresh (it assigns, never accumulates, anything it sets outside
+  // the database). Group commit then protects it from a later failing write
+  // by rolling the transaction back and running it again, instead of with a
+  // savepoint: SQLCipher encrypts every page a savepoint journals, which under
+  // concurrent writers was close to half of all page encryptions.
+  enum class Repeat { kUnsafe, kSafe };
+  absl::Status Write(absl::FunctionRef<absl::Status(Connection&)> fn,
+                     Repeat repeat = Repeat::kUnsafe);
 
   // Runs `fn` in a read transaction on a pooled read-only connection: it sees
   // one consistent snapshot and never blocks or is blocked by the writer.
@@ -221,6 +230,7 @@ class Database {
   // A Write waiting for the commit that includes it.
   struct PendingWrite {
     absl::FunctionRef<absl::Status(Connection&)> fn;
+    Repeat repeat;
     absl::Status status;
     bool done = false;
   };

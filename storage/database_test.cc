@@ -10,6 +10,9 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
 #include "base/status_macros.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -384,32 +387,110 @@ namespace clinic {
 namespace storage {
 namespace {
 
-TEST_F(DatabaseTest,
+class GroupCommitTest : public DatabaseTest {
+ protected:
+  // Writes from 16 threads, some failing after they inserted their row. With
+  // `repeatable` set, half the threads declare their writes safe to run
+  // again, so group commit mixes rollback-and-repeat with savepoints.
+  static void WriteConcurrentlyWithFailures(Database& db, bool repeatable) {
+    std::atomic<int> kept{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 16; ++t) {
+      threads.emplace_back([&, t] {
+        const Database::Repeat repeat = repeatable && t % 2 == 0
+                                            ? Database::Repeat::kSafe
+                                            : Database::Repeat::kUnsafe;
+        for (int i = 0; i < 40; ++i) {
+          const bool fail = (t * 40 + i) % 7 == 0;
+          absl::Status status = db.Write(
+              [&](Connection& c) -> absl::Status {
+                CLINIC_ASSIGN_OR_RETURN(
+                    Statement s,
+                    c.Prepare("INSERT INTO notes(body) VALUES (?1)"));
+                CLINIC_RETURN_IF_ERROR(
+                    s.BindText(1, absl::StrCat("note ", t, "-", i)).Run());
+                if (fail) {
+                  return absl::FailedPreconditionError("refused on purpose");
+                }
+                return absl::OkStatus();
+              },
+              repeat);
+          EXPECT_EQ(status.ok(), !fail) << status;
+          if (status.ok()) ++kept;
+        }
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    EXPECT_EQ(Count(db), kept.load());
+    EXPECT_EQ(kept.load(), 16 * 40 - (16 * 40 + 6) / 7);
+  }
+};
+
+TEST_F(GroupCommitTest,
        ConcurrentWritesCommitTogetherAndFailuresUndoOnlyThemselves) {
   auto db = OpenDb(Key('a'), NotesSchemaV1());
   ASSERT_TRUE(db.ok()) << db.status();
-  std::atomic<int> kept{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < 16; ++t) {
-    threads.emplace_back([&, t] {
-      for (int i = 0; i < 40; ++i) {
-        const bool fail = (t * 40 + i) % 7 == 0;
-        absl::Status status = (*db)->Write([&](Connection& c) -> absl::Status {
-          CLINIC_ASSIGN_OR_RETURN(
-              Statement s, c.Prepare("INSERT INTO notes(body) VALUES (?1)"));
-          CLINIC_RETURN_IF_ERROR(
-              s.BindText(1, absl::StrCat("note ", t, "-", i)).Run());
-          if (fail) return absl::FailedPreconditionError("refused on purpose");
-          return absl::OkStatus();
-        });
-        EXPECT_EQ(status.ok(), !fail) << status;
-        if (status.ok()) ++kept;
-      }
-    });
-  }
-  for (std::thread& t : threads) t.join();
-  EXPECT_EQ(Count(**db), kept.load());
-  EXPECT_EQ(kept.load(), 16 * 40 - (16 * 40 + 6) / 7);
+  WriteConcurrentlyWithFailures(**db, /*repeatable=*/false);
+}
+
+TEST_F(GroupCommitTest, RepeatableWritesAreRunAgainNotLostOrDoubled) {
+  auto db = OpenDb(Key('a'), NotesSchemaV1());
+  ASSERT_TRUE(db.ok()) << db.status();
+  WriteConcurrentlyWithFailures(**db, /*repeatable=*/true);
+}
+
+TEST_F(GroupCommitTest, FailingWriteAfterRepeatableOnesRunsThemAgain) {
+  auto db = OpenDb(Key('a'), NotesSchemaV1());
+  ASSERT_TRUE(db.ok()) << db.status();
+  // Hold the writer with a slow write so that the next three queue up and
+  // commit as one group: two repeatable writes, then one that inserts and
+  // fails.
+  std::atomic<int> runs_of_first{0};
+  absl::Notification started;
+  std::thread slow([&] {
+    ASSERT_TRUE((*db)
+                    ->Write([&](Connection&) -> absl::Status {
+                      started.Notify();
+                      absl::SleepFor(absl::Seconds(1));
+                      return absl::OkStatus();
+                    })
+                    .ok());
+  });
+  started.WaitForNotification();
+  auto insert = [&](const std::string& body, bool fail) {
+    return [&db, body, fail](Connection& c) -> absl::Status {
+      CLINIC_ASSIGN_OR_RETURN(Statement s,
+                              c.Prepare("INSERT INTO notes(body) VALUES (?1)"));
+      CLINIC_RETURN_IF_ERROR(s.BindText(1, body).Run());
+      return fail ? absl::AbortedError("refused") : absl::OkStatus();
+    };
+  };
+  std::thread first([&] {
+    auto write = insert("first", false);
+    EXPECT_TRUE((*db)
+                    ->Write(
+                        [&](Connection& c) {
+                          ++runs_of_first;
+                          return write(c);
+                        },
+                        Database::Repeat::kSafe)
+                    .ok());
+  });
+  absl::SleepFor(absl::Milliseconds(150));
+  std::thread second([&] {
+    EXPECT_TRUE(
+        (*db)->Write(insert("second", false), Database::Repeat::kSafe).ok());
+  });
+  absl::SleepFor(absl::Milliseconds(150));
+  std::thread failing([&] {
+    EXPECT_EQ((*db)->Write(insert("failing", true)).code(),
+              absl::StatusCode::kAborted);
+  });
+  for (std::thread* t : {&slow, &first, &second, &failing}) t->join();
+  EXPECT_EQ(Count(**db), 2);
+  // Queued behind the slow write, the three ran as one group: the failure
+  // undid the transaction, and the first write ran a second time.
+  EXPECT_EQ(runs_of_first.load(), 2);
 }
 
 }  // namespace

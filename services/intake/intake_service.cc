@@ -204,20 +204,23 @@ absl::Status IntakeServiceImpl::DoCreateClient(
   *client.mutable_create_time() = ToProtoTime(clock_->Now());
   *client.mutable_update_time() = client.create_time();
   bool replayed = false;
-  CLINIC_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> absl::Status {
-    if (!req.request_id().empty()) {
-      CLINIC_ASSIGN_OR_RETURN(
-          auto existing,
-          intake_store::FindClientByRequestId(c, req.request_id()));
-      if (existing) {
-        client = *existing;
-        replayed = true;
-        return absl::OkStatus();
-      }
-    }
-    return intake_store::InsertClient(c, id, &client, req.request_id(),
-                                      caller.user_resource());
-  }));
+  CLINIC_RETURN_IF_ERROR(db_->Write(
+      [&](Connection& c) -> absl::Status {
+        if (!req.request_id().empty()) {
+          CLINIC_ASSIGN_OR_RETURN(
+              auto existing,
+              intake_store::FindClientByRequestId(c, req.request_id()));
+          if (existing) {
+            client = *existing;
+            replayed = true;
+            return absl::OkStatus();
+          }
+        }
+        return intake_store::InsertClient(c, id, &client, req.request_id(),
+                                          caller.user_resource());
+      },
+      // Every run assigns `client` and `replayed` afresh.
+      storage::Database::Repeat::kSafe));
   if (!replayed) matcher_->Upsert(RecordOf(client));
   *resp = client;
   return absl::OkStatus();
