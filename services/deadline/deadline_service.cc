@@ -224,7 +224,9 @@ grpc::Status DeadlineServiceImpl::RecordEvent(grpc::ServerContext* ctx,
     *event.mutable_record_time() = ToProtoTime(now);
 
     std::vector<std::pair<v1::DeadlineChange::Kind, v1::Deadline>> changes;
-    CLINIC_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> absl::Status {
+    // Every run starts by clearing `resp` and `changes` and assigns the rest,
+    // so group commit may run it again (Repeat::kSafe).
+    auto record = [&](Connection& c) -> absl::Status {
       resp->Clear();
       changes.clear();
       // Taken inside the write so that a rule file installed concurrently is
@@ -322,7 +324,9 @@ grpc::Status DeadlineServiceImpl::RecordEvent(grpc::ServerContext* ctx,
             c, req->request_id(), caller.username, *resp));
       }
       return absl::OkStatus();
-    }));
+    };
+    CLINIC_RETURN_IF_ERROR(
+        db_->Write(record, storage::Database::Repeat::kSafe));
     AuditResource(ctx, event.name());
     for (const auto& [kind, deadline] : changes) {
       AuditResource(ctx, deadline.name());

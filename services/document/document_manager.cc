@@ -533,7 +533,9 @@ absl::Status DocumentManager::Upload(const Caller& caller, UploadSource& source,
   v.segment_bytes = static_cast<int64_t>(segment_bytes);
   DocumentRow doc;
   std::vector<VersionRow> versions;
-  absl::Status committed = db_->Write([&](Connection& c) -> absl::Status {
+  // Every run assigns `v`, `doc` and `versions` afresh, so group commit may
+  // run it again (Repeat::kSafe).
+  auto make_visible = [&](Connection& c) -> absl::Status {
     CLINIC_ASSIGN_OR_RETURN(v.kek_version,
                             document_store::CurrentKekVersion(c));
     CLINIC_ASSIGN_OR_RETURN(v.wrapped_key,
@@ -564,7 +566,9 @@ absl::Status DocumentManager::Upload(const Caller& caller, UploadSource& source,
     CLINIC_ASSIGN_OR_RETURN(versions,
                             document_store::ListVersions(c, target.doc_id));
     return absl::OkStatus();
-  });
+  };
+  absl::Status committed =
+      db_->Write(make_visible, storage::Database::Repeat::kSafe);
   if (!committed.ok()) {
     absl::Status removed = blobs_->Delete(blob_name);
     if (!removed.ok()) {

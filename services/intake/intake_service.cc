@@ -204,23 +204,23 @@ absl::Status IntakeServiceImpl::DoCreateClient(
   *client.mutable_create_time() = ToProtoTime(clock_->Now());
   *client.mutable_update_time() = client.create_time();
   bool replayed = false;
-  CLINIC_RETURN_IF_ERROR(db_->Write(
-      [&](Connection& c) -> absl::Status {
-        if (!req.request_id().empty()) {
-          CLINIC_ASSIGN_OR_RETURN(
-              auto existing,
-              intake_store::FindClientByRequestId(c, req.request_id()));
-          if (existing) {
-            client = *existing;
-            replayed = true;
-            return absl::OkStatus();
-          }
-        }
-        return intake_store::InsertClient(c, id, &client, req.request_id(),
-                                          caller.user_resource());
-      },
-      // Every run assigns `client` and `replayed` afresh.
-      storage::Database::Repeat::kSafe));
+  // Every run assigns `client` and `replayed` afresh, so group commit may run
+  // it again (Repeat::kSafe).
+  auto insert = [&](Connection& c) -> absl::Status {
+    if (!req.request_id().empty()) {
+      CLINIC_ASSIGN_OR_RETURN(
+          auto existing,
+          intake_store::FindClientByRequestId(c, req.request_id()));
+      if (existing) {
+        client = *existing;
+        replayed = true;
+        return absl::OkStatus();
+      }
+    }
+    return intake_store::InsertClient(c, id, &client, req.request_id(),
+                                      caller.user_resource());
+  };
+  CLINIC_RETURN_IF_ERROR(db_->Write(insert, storage::Database::Repeat::kSafe));
   if (!replayed) matcher_->Upsert(RecordOf(client));
   *resp = client;
   return absl::OkStatus();
@@ -392,7 +392,9 @@ absl::Status IntakeServiceImpl::DoOpenCase(const Caller& caller,
   CLINIC_RETURN_IF_ERROR(ApplyRetention(&kase));
 
   bool replayed = false;
-  CLINIC_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> absl::Status {
+  // Every run assigns `kase` and `replayed` afresh, so group commit may run it
+  // again (Repeat::kSafe).
+  auto open = [&](Connection& c) -> absl::Status {
     if (!req.request_id().empty()) {
       CLINIC_ASSIGN_OR_RETURN(auto existing, intake_store::FindCaseByRequestId(
                                                  c, req.request_id()));
@@ -442,7 +444,8 @@ absl::Status IntakeServiceImpl::DoOpenCase(const Caller& caller,
                                           2000, true));
     }
     return intake_store::InsertCase(c, id, &kase, req.request_id());
-  }));
+  };
+  CLINIC_RETURN_IF_ERROR(db_->Write(open, storage::Database::Repeat::kSafe));
   if (!replayed) {
     for (int i = 0; i < kase.related_parties_size(); ++i) {
       matcher_->Upsert(RecordOf(kase.name(), i, kase.related_parties(i)));
