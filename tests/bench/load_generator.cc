@@ -11,13 +11,15 @@
 //     clients=100000   clients to register (seeding)
 //     cases=300000     cases to open, each with a referral recorded (its
 //                      deadlines); every tenth also gets a hearing
-//     documents=2000   64 KiB documents to upload (seeding)
+//     documents=2000   documents to upload (seeding)
+//     document_kib=64  size of each uploaded document
 //     concurrency=32   calls in flight during the measured run
 //     seconds=60       length of the measured run
 //     mix=read_case:30,list_deadlines:25,search:15,create_client:10,
 //         upload:10,download:10
 //
 // Seeding uses the same engine at the same concurrency, and is reported too.
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <fstream>
@@ -238,7 +240,7 @@ class UploadCall : public grpc::ClientWriteReactor<v1::UploadDocumentRequest> {
   UploadCall(v1::DocumentService::Stub* stub, const std::string& token,
              const std::string& kase, const std::string& content,
              std::function<void(bool, const std::string&)> done)
-      : done_(std::move(done)) {
+      : content_(content), done_(std::move(done)) {
     ctx_.AddMetadata("authorization", "Bearer " + token);
     ctx_.set_deadline(std::chrono::system_clock::now() +
                       std::chrono::seconds(60));
@@ -249,15 +251,20 @@ class UploadCall : public grpc::ClientWriteReactor<v1::UploadDocumentRequest> {
     md->set_language("en");
     md->set_media_type("text/plain");
     md->set_declared_size_bytes(static_cast<int64_t>(content.size()));
-    chunk_.set_chunk(content);
     stub->async()->UploadDocument(&ctx_, &response_, this);
     StartWrite(&metadata_);
     StartCall();
   }
+  // Sends the content in chunks of at most 1 MiB (the service's limit).
   void OnWriteDone(bool ok) override {
-    if (ok && !sent_chunk_) {
-      sent_chunk_ = true;
+    if (!ok || sent_ >= content_.size()) return;
+    const size_t n = std::min(kChunkBytes, content_.size() - sent_);
+    chunk_.set_chunk(content_.substr(sent_, n));
+    sent_ += n;
+    if (sent_ == content_.size()) {
       StartWriteLast(&chunk_, grpc::WriteOptions());
+    } else {
+      StartWrite(&chunk_);
     }
   }
   void OnDone(const grpc::Status& s) override {
@@ -267,10 +274,12 @@ class UploadCall : public grpc::ClientWriteReactor<v1::UploadDocumentRequest> {
   }
 
  private:
+  static constexpr size_t kChunkBytes = 1 << 20;
   grpc::ClientContext ctx_;
+  const std::string& content_;  // outlives every call
   v1::UploadDocumentRequest metadata_, chunk_;
   v1::Document response_;
-  bool sent_chunk_ = false;
+  size_t sent_ = 0;
   std::function<void(bool, const std::string&)> done_;
 };
 
@@ -349,6 +358,7 @@ v1::Client SyntheticClient(int64_t i) {
 
 struct Flags {
   int64_t clients = 100000, cases = 300000, documents = 2000;
+  int64_t document_kib = 64;
   int concurrency = 32;
   int seconds = 60;
   std::map<std::string, int> mix = {{"read_case", 30}, {"list_deadlines", 25},
@@ -364,6 +374,9 @@ Flags ParseFlags(int argc, char** argv) {
     if (kv.first == "clients") absl::SimpleAtoi(kv.second, &f.clients);
     if (kv.first == "cases") absl::SimpleAtoi(kv.second, &f.cases);
     if (kv.first == "documents") absl::SimpleAtoi(kv.second, &f.documents);
+    if (kv.first == "document_kib") {
+      absl::SimpleAtoi(kv.second, &f.document_kib);
+    }
     if (kv.first == "concurrency") absl::SimpleAtoi(kv.second, &f.concurrency);
     if (kv.first == "seconds") absl::SimpleAtoi(kv.second, &f.seconds);
     if (kv.first == "mix") {
@@ -648,7 +661,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "no cases were opened\n");
     return 1;
   }
-  const std::string content(64 << 10, 'r');
+  const std::string content(static_cast<size_t>(flags.document_kib) << 10, 'r');
   next = 0;
   seed("upload", flags.documents, [&](std::function<void(bool)> done) {
     const std::string kase =
