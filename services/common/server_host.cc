@@ -15,8 +15,8 @@
 #include "grpcpp/server_builder.h"
 #include "services/common/metrics.h"
 #include "services/common/security_interceptor.h"
+#include "services/common/server_resources.h"
 #include "services/common/tls.h"
-#include "services/common/worker_pool.h"
 #include "storage/file_util.h"
 
 namespace clinic {
@@ -220,7 +220,7 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(Options options) {
                              config.limits().max_concurrent_streams());
   for (auto& service : host->services_)
     builder.RegisterService(service->grpc_service());
-  ConfigureWorkerPool(builder);
+  ConfigureServerResources(builder);
   // Every call passes the security interceptor first: deny by default.
   InterceptorFactories factories;
   SecurityInterceptorFactory::Options security;

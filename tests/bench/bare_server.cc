@@ -3,8 +3,8 @@
 #include "base/status_macros.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/server_builder.h"
+#include "services/common/server_resources.h"
 #include "services/common/tls.h"
-#include "services/common/worker_pool.h"
 
 namespace clinic {
 namespace bench {
@@ -26,7 +26,7 @@ absl::StatusOr<std::unique_ptr<BareServer>> BareServer::Start(
   grpc::ServerBuilder builder;
   builder.AddListeningPort("127.0.0.1:0", credentials, &bare->port_);
   builder.RegisterService(&bare->health_);
-  ConfigureWorkerPool(builder);
+  ConfigureServerResources(builder);
   bare->server_ = builder.BuildAndStart();
   if (bare->server_ == nullptr || bare->port_ == 0) {
     return absl::UnavailableError("the bare gRPC server did not start");

@@ -38,6 +38,7 @@
 #include "grpcpp/server_builder.h"
 #include "services/audit/audit_service.h"
 #include "services/auth/auth_service.h"
+#include "services/common/server_resources.h"
 #include "services/common/tls.h"
 #include "services/document/document_service.h"
 #include "services/intake/intake_service.h"
@@ -313,6 +314,7 @@ int main(int argc, char** argv) {
   builder.AddListeningPort("127.0.0.1:0", *creds, &bare_port);
   builder.SetMaxReceiveMessageSize(4 << 20);
   builder.RegisterService(&bare);
+  ConfigureServerResources(builder);
   std::unique_ptr<grpc::Server> bare_server = builder.BuildAndStart();
   std::string ca = *storage::ReadFile(files.ca_certificate);
   grpc::ChannelArguments args;
