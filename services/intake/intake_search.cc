@@ -112,7 +112,10 @@ absl::Status IntakeServiceImpl::DoCheckConflicts(
   check.set_run_by(caller.user_resource());
   check.set_case_(req.case_());
   *check.mutable_create_time() = ToProtoTime(clock_->Now());
-  CLINIC_RETURN_IF_ERROR(db_->Write([&](Connection& c) -> absl::Status {
+  // Every run starts from no matches and assigns the outcome, so group commit
+  // may run it again (Repeat::kSafe).
+  auto record = [&](Connection& c) -> absl::Status {
+    check.clear_matches();
     if (!req.case_().empty()) {
       CLINIC_ASSIGN_OR_RETURN(
           auto kase, intake_store::FindCase(c, ResourceId(req.case_())));
@@ -161,7 +164,8 @@ absl::Status IntakeServiceImpl::DoCheckConflicts(
                           ? v1::ConflictCheck::OUTCOME_CLEAR
                           : v1::ConflictCheck::OUTCOME_POTENTIAL_CONFLICT);
     return intake_store::InsertConflictCheck(c, id, check);
-  }));
+  };
+  CLINIC_RETURN_IF_ERROR(db_->Write(record, storage::Database::Repeat::kSafe));
   *resp = check;
   return absl::OkStatus();
 }
