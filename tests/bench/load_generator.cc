@@ -683,13 +683,15 @@ int main(int argc, char** argv) {
     absl::MutexLock lock(&random_mu);
     return generator();
   };
+  // A seeded case, picked at random.
+  auto random_case = [&] {
+    absl::MutexLock lock(&mu);
+    return case_names[random() % case_names.size()];
+  };
   std::map<std::string, Operation> mix;
   mix["read_case"] = [&](std::function<void(bool)> done) {
     v1::GetCaseRequest req;
-    {
-      absl::MutexLock lock(&mu);
-      req.set_name(case_names[random() % case_names.size()]);
-    }
+    req.set_name(random_case());
     auto* stub = intake[pickc()].get();
     Unary<v1::GetCaseRequest, v1::Case>(
         lena(), req,
@@ -700,10 +702,7 @@ int main(int argc, char** argv) {
   };
   mix["list_deadlines"] = [&](std::function<void(bool)> done) {
     v1::ListDeadlinesRequest req;
-    {
-      absl::MutexLock lock(&mu);
-      req.set_case_(case_names[random() % case_names.size()]);
-    }
+    req.set_case_(random_case());
     auto* stub = deadlines[pickc()].get();
     Unary<v1::ListDeadlinesRequest, v1::ListDeadlinesResponse>(
         lena(), req,
@@ -739,12 +738,7 @@ int main(int argc, char** argv) {
         std::move(done));
   };
   mix["upload"] = [&](std::function<void(bool)> done) {
-    std::string kase;
-    {
-      absl::MutexLock lock(&mu);
-      kase = case_names[random() % case_names.size()];
-    }
-    new UploadCall(documents[pickc()].get(), lena(), kase, content,
+    new UploadCall(documents[pickc()].get(), lena(), random_case(), content,
                    [done](bool ok, const std::string&) { done(ok); });
   };
   mix["download"] = [&](std::function<void(bool)> done) {
