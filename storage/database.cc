@@ -238,6 +238,11 @@ absl::Status Connection::Execute(absl::string_view sql) {
   return absl::OkStatus();
 }
 
+absl::Status Connection::ExecuteCached(absl::string_view sql) {
+  CLINIC_ASSIGN_OR_RETURN(Statement statement, Prepare(sql));
+  return statement.Run();
+}
+
 int64_t Connection::LastInsertRowId() const {
   return sqlite3_last_insert_rowid(db_);
 }
@@ -451,7 +456,7 @@ void Database::CommitGroup(const std::vector<PendingWrite*>& batch) {
   // Writes kept that may not run again: a failing write after one of them
   // must undo only itself, with a savepoint.
   int kept_unrepeatable = 0;
-  auto begin = [&]() { return c.Execute("BEGIN IMMEDIATE;"); };
+  auto begin = [&]() { return c.ExecuteCached("BEGIN IMMEDIATE;"); };
   absl::Status open = begin();
   std::deque<PendingWrite*> todo(batch.begin(), batch.end());
   while (!todo.empty()) {
@@ -463,7 +468,7 @@ void Database::CommitGroup(const std::vector<PendingWrite*>& batch) {
     }
     const bool guarded = kept_unrepeatable > 0;
     if (guarded) {
-      p->status = c.Execute("SAVEPOINT group_write;");
+      p->status = c.ExecuteCached("SAVEPOINT group_write;");
       if (!p->status.ok()) continue;
     }
     p->status = p->fn(c);
@@ -480,16 +485,16 @@ void Database::CommitGroup(const std::vector<PendingWrite*>& batch) {
       continue;
     }
     if (p->status.ok()) {
-      if (guarded) c.Execute("RELEASE group_write;").IgnoreError();
+      if (guarded) c.ExecuteCached("RELEASE group_write;").IgnoreError();
       kept.push_back(p);
       kept_unrepeatable += p->repeat == Repeat::kUnsafe;
     } else if (guarded) {
-      c.Execute("ROLLBACK TO group_write;").IgnoreError();
-      c.Execute("RELEASE group_write;").IgnoreError();
+      c.ExecuteCached("ROLLBACK TO group_write;").IgnoreError();
+      c.ExecuteCached("RELEASE group_write;").IgnoreError();
     } else if (!todo.empty() || !kept.empty()) {
       // Undo the failed write with everything since BEGIN, then run the
       // writes kept so far (all repeatable) again before the rest.
-      c.Execute("ROLLBACK;").IgnoreError();
+      c.ExecuteCached("ROLLBACK;").IgnoreError();
       open = begin();
       todo.insert(todo.begin(), kept.begin(), kept.end());
       kept.clear();
@@ -497,13 +502,13 @@ void Database::CommitGroup(const std::vector<PendingWrite*>& batch) {
   }
   if (!open.ok()) return;
   if (kept.empty()) {
-    c.Execute("ROLLBACK;").IgnoreError();
+    c.ExecuteCached("ROLLBACK;").IgnoreError();
     return;
   }
-  absl::Status committed = c.Execute("COMMIT;");
+  absl::Status committed = c.ExecuteCached("COMMIT;");
   if (!committed.ok()) {
     // ROLLBACK fails harmlessly if SQLite already rolled back.
-    c.Execute("ROLLBACK;").IgnoreError();
+    c.ExecuteCached("ROLLBACK;").IgnoreError();
     for (PendingWrite* k : kept) k->status = committed;
   }
 }
@@ -524,10 +529,10 @@ absl::Status Database::Read(
     c = idle_readers_.back();
     idle_readers_.pop_back();
   }
-  absl::Status status = c->Execute("BEGIN;");
+  absl::Status status = c->ExecuteCached("BEGIN;");
   if (status.ok()) {
     status = fn(*c);
-    absl::Status end = c->Execute(status.ok() ? "COMMIT;" : "ROLLBACK;");
+    absl::Status end = c->ExecuteCached(status.ok() ? "COMMIT;" : "ROLLBACK;");
     if (status.ok()) status = end;
   }
   {

@@ -116,6 +116,11 @@ class Connection {
   // pragmas).
   absl::Status Execute(absl::string_view sql);
 
+  // Runs one statement without parameters through the statement cache: for
+  // transaction control (BEGIN, COMMIT, SAVEPOINT ...) on hot paths, where
+  // compiling it again on every call cost more than the read it wrapped.
+  absl::Status ExecuteCached(absl::string_view sql);
+
   // Rowid of the last successful INSERT on this connection.
   int64_t LastInsertRowId() const;
 
