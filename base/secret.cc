@@ -11,6 +11,12 @@ SecretBytes::SecretBytes(size_t size) : bytes_(size, '\0') {}
 SecretBytes::SecretBytes(absl::string_view bytes)
     : bytes_(bytes.data(), bytes.size()) {}
 
+SecretBytes SecretBytes::Adopt(std::string&& bytes) {
+  SecretBytes secret;
+  secret.bytes_.swap(bytes);
+  return secret;
+}
+
 SecretBytes::~SecretBytes() { Wipe(); }
 
 SecretBytes::SecretBytes(SecretBytes&& other) noexcept {

@@ -27,6 +27,10 @@ class SecretBytes {
   SecretBytes(const SecretBytes&) = delete;
   SecretBytes& operator=(const SecretBytes&) = delete;
 
+  // Takes over `bytes` without copying them (e.g. a received plaintext chunk);
+  // they are wiped like any other SecretBytes.
+  static SecretBytes Adopt(std::string&& bytes);
+
   // An explicit copy, so that copies of secrets are visible in the code.
   SecretBytes Clone() const { return SecretBytes(view()); }
 

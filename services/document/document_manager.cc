@@ -1,11 +1,8 @@
 #include "services/document/document_manager.h"
 
 #include <algorithm>
-#include <deque>
-#include <functional>
 #include <limits>
 #include <optional>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -23,6 +20,7 @@
 #include "services/common/erasure.h"
 #include "services/common/paging.h"
 #include "services/common/validation.h"
+#include "services/document/chunk_pipeline.h"
 #include "services/document/document_store.h"
 #include "storage/crypto/segmented_aead.h"
 #include "storage/crypto/sha256.h"
@@ -156,85 +154,6 @@ absl::StatusOr<DocumentRow> LoadDocument(Connection& c, const DocName& n) {
   if (!row || row->case_id != n.case_id) return NotFound(n.name());
   return *std::move(row);
 }
-
-// Hashes, sniffs, encrypts and writes an upload's chunks on a worker thread
-// while the handler's thread receives the next ones, so that the network and
-// the crypto and disk work overlap. At most kDepth chunks (of at most 1 MiB)
-// wait, so memory stays bounded whatever the document's size.
-class ChunkPipeline {
- public:
-  static constexpr size_t kDepth = 4;
-
-  explicit ChunkPipeline(
-      std::function<absl::Status(const std::string&)> process)
-      : process_(std::move(process)), worker_([this] { Run(); }) {}
-  ~ChunkPipeline() {
-    {
-      absl::MutexLock lock(&mu_);
-      stop_ = true;
-    }
-    if (worker_.joinable()) worker_.join();
-  }
-
-  // Queues `chunk`, waiting while the queue is full. False once the worker has
-  // failed (Finish returns why).
-  bool Push(std::string chunk) {
-    absl::MutexLock lock(&mu_);
-    mu_.Await(absl::Condition(
-        +[](ChunkPipeline* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) {
-          return p->queue_.size() < kDepth || !p->error_.ok();
-        },
-        this));
-    if (!error_.ok()) return false;
-    queue_.push_back(std::move(chunk));
-    return true;
-  }
-
-  // Processes what is queued, stops the worker and returns its first error.
-  absl::Status Finish() {
-    {
-      absl::MutexLock lock(&mu_);
-      closed_ = true;
-    }
-    if (worker_.joinable()) worker_.join();
-    absl::MutexLock lock(&mu_);
-    return error_;
-  }
-
- private:
-  void Run() {
-    while (true) {
-      std::string chunk;
-      {
-        absl::MutexLock lock(&mu_);
-        mu_.Await(absl::Condition(
-            +[](ChunkPipeline* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) {
-              return !p->queue_.empty() || p->closed_ || p->stop_;
-            },
-            this));
-        if (stop_ || queue_.empty()) return;
-        chunk = std::move(queue_.front());
-        queue_.pop_front();
-      }
-      absl::Status s = process_(chunk);
-      std::fill(chunk.begin(), chunk.end(), '\0');
-      if (!s.ok()) {
-        absl::MutexLock lock(&mu_);
-        error_ = s;
-        queue_.clear();
-        return;
-      }
-    }
-  }
-
-  const std::function<absl::Status(const std::string&)> process_;
-  absl::Mutex mu_;
-  std::deque<std::string> queue_ ABSL_GUARDED_BY(mu_);
-  bool closed_ ABSL_GUARDED_BY(mu_) = false;
-  bool stop_ ABSL_GUARDED_BY(mu_) = false;
-  absl::Status error_ ABSL_GUARDED_BY(mu_);
-  std::thread worker_;
-};
 
 }  // namespace
 
@@ -460,25 +379,29 @@ absl::Status DocumentManager::Upload(const Caller& caller, UploadSource& source,
     head.clear();
     return absl::OkStatus();
   };
-  std::string ciphertext;
-  // Runs on the pipeline's worker thread until Finish() joins it.
-  auto process = [&](const std::string& chunk) -> absl::Status {
+  // The pipeline's stages, each on its own thread until Finish() joins them;
+  // each touches only its own state.
+  auto hash = [&](absl::string_view chunk) -> absl::Status {
     hasher.Update(chunk);
-    if (!sniffed) {
-      head.append(
-          chunk, 0,
-          std::min(chunk.size(), ContentSniffer::kSniffBytes - head.size()));
-      if (head.size() == ContentSniffer::kSniffBytes) {
-        CLINIC_RETURN_IF_ERROR(sniff());
-      }
-    }
+    return absl::OkStatus();
+  };
+  auto collect_and_sniff = [&](absl::string_view chunk) -> absl::Status {
+    if (sniffed) return absl::OkStatus();
+    head.append(
+        chunk.data(),
+        std::min(chunk.size(), ContentSniffer::kSniffBytes - head.size()));
+    if (head.size() < ContentSniffer::kSniffBytes) return absl::OkStatus();
+    return sniff();
+  };
+  std::string ciphertext;
+  auto encrypt_and_write = [&](absl::string_view chunk) -> absl::Status {
     ciphertext.clear();
     CLINIC_RETURN_IF_ERROR(encryptor->Update(chunk, &ciphertext));
     return writer->Append(ciphertext);
   };
-  // Declared last so that it stops (joins its worker) before the state it
-  // uses is destroyed on an early return.
-  ChunkPipeline pipeline(process);
+  // Declared last so that it stops (joins its threads) before the state its
+  // stages use is destroyed on an early return.
+  ChunkPipeline pipeline({hash, collect_and_sniff, encrypt_and_write});
   int64_t total = 0;
   v1::UploadDocumentRequest message;
   while (source.Read(&message)) {
