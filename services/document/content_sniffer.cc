@@ -84,6 +84,11 @@ bool ContentSniffer::Agrees(absl::string_view declared,
           {"audio/ogg", "application/ogg"},
           {"audio/ogg", "audio/x-vorbis+ogg"},
           {"audio/mpeg", "audio/x-mp3"},
+          // libmagic calls prose "text/csv" when every line has the same
+          // number of commas (a short letter can); either way it is plain
+          // text.
+          {"text/plain", "text/csv"},
+          {"text/csv", "text/plain"},
       };
   for (const auto& alias : *kAliases) {
     if (alias.first == declared && alias.second == detected) return true;

@@ -34,6 +34,21 @@ TEST(ContentSnifferTest, DetectsCommonTypes) {
   EXPECT_NE(*(*sniffer)->Detect(std::string("\x01\x02", 2)), "text/plain");
 }
 
+TEST(ContentSnifferTest, ProseWithACommaOnEveryLineIsStillPlainText) {
+  auto sniffer = ContentSniffer::Create();
+  ASSERT_TRUE(sniffer.ok()) << sniffer.status();
+  std::string letter;
+  for (int i = 0; i < 40; ++i) {
+    letter += "I left in March, with my two children.\n";
+  }
+  // libmagic's guess; what matters is that a clinic worker's text file
+  // declared as text/plain is accepted.
+  const std::string detected = *(*sniffer)->Detect(letter);
+  EXPECT_EQ(detected, "text/csv");
+  EXPECT_TRUE(ContentSniffer::Agrees("text/plain", detected));
+  EXPECT_TRUE(ContentSniffer::Agrees("text/csv", "text/plain"));
+}
+
 TEST(ContentSnifferTest, AgreementAllowsKnownAliasesOnly) {
   EXPECT_TRUE(ContentSniffer::Agrees("application/pdf", "application/pdf"));
   EXPECT_TRUE(ContentSniffer::Agrees("application/vnd.oasis.opendocument.text",
