@@ -12,6 +12,11 @@ void ConfigureServerResources(grpc::ServerBuilder& builder) {
   grpc::ResourceQuota quota("clinic-transport");
   quota.Resize(kTransportMemoryBytes);
   builder.SetResourceQuota(quota);
+  // A fixed receive window per stream: without the bandwidth-delay-product
+  // probe, gRPC keeps the window it is given instead of growing it.
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES,
+                             kStreamWindowBytes);
 }
 
 }  // namespace clinic
