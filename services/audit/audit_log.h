@@ -7,7 +7,10 @@
 // times and hashes, and writes the batch in one SQLCipher transaction (one
 // fsync), then wakes the waiters with the outcome. Concurrent requests
 // therefore share fsyncs instead of each paying for one, and a request is
-// answered only after its event is on disk.
+// answered only after its event is on disk. When the log is quiet (no other
+// append waiting, and the committer's latest batch held one event), Append
+// commits its event on its own thread instead. One commit runs at a time, so
+// the chain stays in order.
 //
 // Thread-safe.
 #ifndef CLINIC_SERVICES_AUDIT_AUDIT_LOG_H_
@@ -125,6 +128,13 @@ class AuditLog : public AuditSink {
   absl::Mutex mu_;
   std::deque<Pending*> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  // A commit is under way (on the committer or on an appending thread).
+  bool committing_ ABSL_GUARDED_BY(mu_) = false;
+  // Appends waiting for the committer.
+  int appending_ ABSL_GUARDED_BY(mu_) = 0;
+  // Events in the committer's latest batch: more than one means appends are
+  // arriving together and should keep sharing commits.
+  size_t last_batch_size_ ABSL_GUARDED_BY(mu_) = 0;
   // The committed head, advanced only after a successful commit.
   int64_t head_sequence_ ABSL_GUARDED_BY(mu_) = 0;
   std::string head_hash_ ABSL_GUARDED_BY(mu_);
