@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/time/time.h"
 
@@ -19,12 +20,27 @@ struct LoadResult {
   double seconds = 0;
   double per_second = 0;
   double p50_ms = 0, p90_ms = 0, p99_ms = 0, max_ms = 0;
+  // CPU time this process used while measuring (all threads).
+  double cpu_seconds = 0;
 };
 
 // Runs `call(worker)` from `concurrency` threads for `duration` (after a short
 // warm-up); `call` returns true on success.
 LoadResult RunLoad(int concurrency, absl::Duration duration,
                    const std::function<bool(int worker)>& call);
+
+// One load among several compared by RunInterleaved.
+struct Load {
+  int concurrency;
+  std::function<bool(int worker)> call;
+};
+
+// Measures each of `loads` for `duration` in total, in `rounds` turns taken
+// one after another (A B A B ...), and returns one result per load with the
+// latencies of all its turns. A figure and its baseline thus see the same
+// drift in a shared machine's speed, which one long run of each does not.
+std::vector<LoadResult> RunInterleaved(const std::vector<Load>& loads,
+                                       absl::Duration duration, int rounds);
 
 // "  label  1234.5/s  p50 1.20 ms  p90 ...  errors 0"
 std::string Format(const std::string& label, const LoadResult& r);
