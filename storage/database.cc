@@ -19,15 +19,6 @@ namespace {
 
 constexpr char kPlainSqliteHeader[] = "SQLite format 3";
 
-// Pages the write-ahead log may hold before a commit copies them into the
-// database file (SQLite's default is 1,000). The commit that crosses the
-// mark runs the checkpoint, fsync of the database file included, before it
-// returns, so about every hundred group commits one request waited for it;
-// and the same hot pages (index tails) were copied again at every one.
-// At 8,000 pages (about 32 MiB of log per database) server_benchmark's p99 at
-// c=8 fell from 2.0-2.2 ms to 1.45 ms and writes at c=32 rose 7-10%.
-constexpr int kWalCheckpointPages = 8000;
-
 // Opens one connection to `path` and keys it. Does not touch the file's
 // contents.
 absl::StatusOr<sqlite3*> OpenHandle(const std::string& path,
@@ -345,9 +336,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
   CLINIC_RETURN_IF_ERROR(writer->Execute(
       absl::StrCat("PRAGMA busy_timeout = ", busy_ms,
                    "; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-                   " PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;"
-                   " PRAGMA wal_autocheckpoint = ",
-                   kWalCheckpointPages, ";")));
+                   " PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;")));
   {
     CLINIC_ASSIGN_OR_RETURN(Statement mode,
                             writer->Prepare("PRAGMA journal_mode;"));

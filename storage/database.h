@@ -4,10 +4,9 @@
 // Each service owns one Database file keyed with a raw 256-bit key derived from
 // the master key (see keyring.h): the key is given to SQLCipher as a raw key,
 // so no passphrase KDF runs. The database uses WAL journaling (readers never
-// block the writer; the log is copied into the file every 8,000 pages),
-// synchronous=FULL (a committed transaction is on disk before Write returns),
-// foreign keys, and secure_delete (deleted content is overwritten, not left in
-// free pages).
+// block the writer), synchronous=FULL (a committed transaction is on disk
+// before Write returns), foreign keys, and secure_delete (deleted content is
+// overwritten, not left in free pages).
 //
 // Opening never creates a second file and never overwrites an existing one: a
 // wrong key, a damaged file or a file that is not a clinic database fails with
