@@ -21,6 +21,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "base/status_macros.h"
+#include "clients/clinic_client.h"
 #include "clients/clinicctl/call.h"
 #include "clients/clinicctl/commands.h"
 #include "clients/clinicctl/format.h"
@@ -34,8 +35,6 @@ namespace cli {
 namespace {
 
 constexpr absl::string_view kFeature = "documents";
-// Below the server's 1 MiB chunk limit, large enough to keep a fast link busy.
-constexpr size_t kChunkBytes = 512 * 1024;
 constexpr absl::Duration kTransferTimeout = absl::Hours(2);
 
 using Stub = v1::DocumentService::Stub;
@@ -114,7 +113,7 @@ absl::StatusOr<std::string> HashFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError("cannot read " + path);
   storage::Sha256Hasher hasher;
-  std::string buffer(kChunkBytes, '\0');
+  std::string buffer(kUploadChunkBytes, '\0');
   while (in) {
     in.read(&buffer[0], static_cast<std::streamsize>(buffer.size()));
     hasher.Update(
@@ -208,7 +207,7 @@ int Upload(CommandContext& ctx, const UploadArgs& args) {
     bool open = writer->Write(first);
     int64_t sent = 0;
     v1::UploadDocumentRequest chunk;
-    std::string buffer(kChunkBytes, '\0');
+    std::string buffer(kUploadChunkBytes, '\0');
     while (open && in) {
       in.read(&buffer[0], static_cast<std::streamsize>(buffer.size()));
       size_t n = static_cast<size_t>(in.gcount());

@@ -31,6 +31,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "base/memory_policy.h"
+#include "clients/clinic_client.h"
 #include "clinic/v1/document.grpc.pb.h"
 #include "clinic/v1/intake.grpc.pb.h"
 #include "grpcpp/create_channel.h"
@@ -51,6 +52,7 @@
 namespace clinic {
 namespace {
 
+// The content generator's block; uploads send it in kUploadChunkBytes chunks.
 constexpr size_t kChunk = 1 << 20;
 constexpr size_t kSegment = 64 << 10;
 
@@ -117,7 +119,7 @@ std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token) {
   return ctx;
 }
 
-// Uploads `bytes` in 1 MiB chunks; the elapsed time.
+// Uploads `bytes` in chunks as clinicctl sends them; the elapsed time.
 // Mean time the content check (libmagic) takes on `head`.
 double SniffMs(ContentSniffer& sniffer, absl::string_view head) {
   const int reps = 20;
@@ -141,7 +143,8 @@ absl::Duration TimeUpload(v1::DocumentService::Stub& stub,
   req.mutable_metadata()->set_declared_size_bytes(bytes);
   writer->Write(req);
   for (int64_t sent = 0; sent < bytes;) {
-    size_t n = static_cast<size_t>(std::min<int64_t>(bytes - sent, kChunk));
+    size_t n =
+        static_cast<size_t>(std::min<int64_t>(bytes - sent, kUploadChunkBytes));
     req.Clear();
     req.set_chunk(Block().data(), n);
     if (!writer->Write(req)) break;
@@ -355,9 +358,9 @@ int main(int argc, char** argv) {
   md.set_media_type("text/plain");
 
   std::printf(
-      "Document upload/download, TLS loopback, 1 MiB chunks, %zu KiB "
-      "segments\n\n",
-      kSegment >> 10);
+      "Document upload/download, TLS loopback, %zu KiB upload chunks, %zu "
+      "KiB segments\n\n",
+      kUploadChunkBytes >> 10, kSegment >> 10);
   // libmagic's cost depends on the content: its text rules run regular
   // expressions over the head, which is what the uploads below send.
   {

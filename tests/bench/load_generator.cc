@@ -36,6 +36,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "clients/clinic_client.h"
 #include "clinic/v1/deadline.grpc.pb.h"
 #include "clinic/v1/document.grpc.pb.h"
 #include "clinic/v1/hearing.grpc.pb.h"
@@ -255,10 +256,10 @@ class UploadCall : public grpc::ClientWriteReactor<v1::UploadDocumentRequest> {
     StartWrite(&metadata_);
     StartCall();
   }
-  // Sends the content in chunks of at most 1 MiB (the service's limit).
+  // Sends the content in chunks as clinicctl does.
   void OnWriteDone(bool ok) override {
     if (!ok || sent_ >= content_.size()) return;
-    const size_t n = std::min(kChunkBytes, content_.size() - sent_);
+    const size_t n = std::min(kUploadChunkBytes, content_.size() - sent_);
     chunk_.set_chunk(content_.substr(sent_, n));
     sent_ += n;
     if (sent_ == content_.size()) {
@@ -274,7 +275,6 @@ class UploadCall : public grpc::ClientWriteReactor<v1::UploadDocumentRequest> {
   }
 
  private:
-  static constexpr size_t kChunkBytes = 1 << 20;
   grpc::ClientContext ctx_;
   const std::string& content_;  // outlives every call
   v1::UploadDocumentRequest metadata_, chunk_;
