@@ -8,9 +8,15 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <memory>
+#include <string>
+#include <system_error>
+#include <vector>
 
+#include "absl/base/const_init.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "base/random.h"
 #include "storage/file_util.h"
@@ -33,6 +39,21 @@ std::vector<char*> ArgvPointers(const std::vector<std::string>& argv) {
   return ptrs;
 }
 
+// Directories NewTempDir made outside `bazel test`, removed at exit.
+std::vector<std::string>& DirectoriesToRemove() {
+  static auto* dirs = new std::vector<std::string>;
+  return *dirs;
+}
+absl::Mutex dirs_mu(absl::kConstInit);
+
+void RemoveTempDirs() {
+  absl::MutexLock lock(&dirs_mu);
+  std::error_code ignored;
+  for (const std::string& dir : DirectoriesToRemove()) {
+    std::filesystem::remove_all(dir, ignored);
+  }
+}
+
 }  // namespace
 
 std::string RunfilePath(const std::string& workspace_relative) {
@@ -48,6 +69,13 @@ std::string NewTempDir(const std::string& prefix) {
   std::string dir = storage::JoinPath(
       tmp ? tmp : "/tmp", absl::StrCat(prefix, "-", RandomId().substr(0, 8)));
   (void)storage::MakeDirectories(dir, 0700);
+  // `bazel test` cleans TEST_TMPDIR itself. A benchmark run by hand would
+  // otherwise leave its keys and databases in /tmp on every run.
+  if (tmp == nullptr && std::getenv("CLINIC_KEEP_TEMP") == nullptr) {
+    absl::MutexLock lock(&dirs_mu);
+    if (DirectoriesToRemove().empty()) std::atexit(RemoveTempDirs);
+    DirectoriesToRemove().push_back(dir);
+  }
   return dir;
 }
 

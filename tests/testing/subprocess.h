@@ -20,7 +20,8 @@ namespace testing {
 // "services/clinicd/clinicd".
 std::string RunfilePath(const std::string& workspace_relative);
 
-// A fresh, empty directory under TEST_TMPDIR (or /tmp).
+// A fresh, empty directory under TEST_TMPDIR, or else under /tmp, where it is
+// removed when the process exits (unless CLINIC_KEEP_TEMP is set).
 std::string NewTempDir(const std::string& prefix);
 
 // The result of a process that ran to completion.
