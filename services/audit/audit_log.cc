@@ -183,9 +183,11 @@ AuditLog::~AuditLog() {
 absl::Status AuditLog::Append(v1::AuditEvent event) {
   Pending pending;
   pending.event = std::move(event);
-  absl::MutexLock lock(&mu_);
-  if (stopping_)
+  mu_.Lock();
+  if (stopping_) {
+    mu_.Unlock();
     return absl::UnavailableError("the audit log is shutting down");
+  }
   if (appending_ == 0 && !committing_ && last_batch_size_ <= 1) {
     // A quiet log (no other append waiting, and the last commit had no one to
     // share with): commit on this thread rather than wake the committer and
@@ -198,12 +200,16 @@ absl::Status AuditLog::Append(v1::AuditEvent event) {
     absl::Status status = CommitBatch(alone);
     mu_.Lock();
     committing_ = false;
+    mu_.Unlock();
     return status;
   }
   ++appending_;
   queue_.push_back(&pending);
-  mu_.Await(absl::Condition(&pending.done));
-  --appending_;
+  mu_.Unlock();
+  // Waiting outside mu_: waiting inside it (Mutex::Await) made every release
+  // of mu_ re-evaluate every waiter's condition, 3% of all CPU samples with
+  // 32 concurrent audited reads.
+  pending.done.WaitForNotification();
   return pending.status;
 }
 
@@ -212,17 +218,14 @@ absl::Status AuditLog::AppendAll(std::vector<v1::AuditEvent> events,
   std::vector<Pending> pending(events.size());
   for (size_t i = 0; i < events.size(); ++i)
     pending[i].event = std::move(events[i]);
-  absl::MutexLock lock(&mu_);
-  if (stopping_)
-    return absl::UnavailableError("the audit log is shutting down");
-  for (Pending& p : pending) queue_.push_back(&p);
-  auto all_done = [&pending]() {
-    for (const Pending& p : pending) {
-      if (!p.done) return false;
-    }
-    return true;
-  };
-  mu_.Await(absl::Condition(&all_done));
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_)
+      return absl::UnavailableError("the audit log is shutting down");
+    appending_ += static_cast<int>(pending.size());
+    for (Pending& p : pending) queue_.push_back(&p);
+  }
+  for (Pending& p : pending) p.done.WaitForNotification();
   for (const Pending& p : pending) {
     if (!p.status.ok()) return p.status;
     sequences->push_back(p.event.sequence());
@@ -274,11 +277,15 @@ void AuditLog::CommitLoop() {
     }
     if (!batch.empty()) {
       absl::Status status = CommitBatch(batch);
-      absl::MutexLock lock(&mu_);
-      committing_ = false;
+      {
+        absl::MutexLock lock(&mu_);
+        committing_ = false;
+        appending_ -= static_cast<int>(batch.size());
+      }
+      // A waiter may destroy its Pending as soon as it is notified.
       for (Pending* p : batch) {
         p->status = status;
-        p->done = true;
+        p->done.Notify();
       }
     }
     if (sign_due) {

@@ -26,6 +26,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "base/clock.h"
 #include "clinic/v1/audit.pb.h"
@@ -112,7 +113,9 @@ class AuditLog : public AuditSink {
   struct Pending {
     v1::AuditEvent event;
     absl::Status status;
-    bool done = false;
+    // Notified by whoever committed the event, once `status` is set. Each
+    // waiter has its own, so a commit wakes exactly the appenders it served.
+    absl::Notification done;
   };
 
   AuditLog(std::unique_ptr<storage::Database> db, Options options)
@@ -130,7 +133,7 @@ class AuditLog : public AuditSink {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   // A commit is under way (on the committer or on an appending thread).
   bool committing_ ABSL_GUARDED_BY(mu_) = false;
-  // Appends waiting for the committer.
+  // Events queued for the committer or in its batch, not yet notified.
   int appending_ ABSL_GUARDED_BY(mu_) = 0;
   // Events in the committer's latest batch: more than one means appends are
   // arriving together and should keep sharing commits.
