@@ -70,6 +70,7 @@ bench::LoadResult Measure(Run& run, int concurrency, absl::Duration duration) {
 
 int main(int argc, char** argv) {
   using namespace clinic;  // NOLINT
+  bench::ActLikeServerBinaries();
   absl::Duration duration = absl::Seconds(argc > 1 ? std::atoi(argv[1]) : 5);
   std::printf(
       "Audited RPC (AuthService.GetUser over TLS, loopback), %s per run\n",

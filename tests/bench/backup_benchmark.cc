@@ -98,6 +98,7 @@ int64_t PlainCopy(const std::string& from, const std::string& to) {
 }
 
 int Main(int argc, char** argv) {
+  bench::ActLikeServerBinaries();
   const int64_t db_mib = argc > 1 ? std::atoll(argv[1]) : 64;
   const int64_t blob_mib = argc > 2 ? std::atoll(argv[2]) : 192;
   const std::string root = testing::NewTempDir("backup-bench");

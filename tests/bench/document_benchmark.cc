@@ -316,6 +316,7 @@ double MedianRatio(int64_t bytes, const std::vector<absl::Duration>& service,
 
 int main(int argc, char** argv) {
   using namespace clinic;  // NOLINT
+  bench::ActLikeServerBinaries();
   const int64_t large = int64_t{argc > 1 ? std::atoi(argv[1]) : 256} << 20;
   // The servers' allocation policy (base/memory_policy.h), so that the
   // figures are production's; "--dynamic_malloc" keeps glibc's default, to

@@ -48,6 +48,12 @@ std::string Format(const std::string& label, const LoadResult& r);
 // Peak resident memory of this process, in MiB.
 double PeakRssMiB();
 
+// Makes the servers a benchmark runs in its own process behave as the server
+// binaries do (server_main.cc): Debian's Abseil checks every mutex for
+// deadlock cycles unless told not to, a cost production does not pay. Call
+// first in main.
+void ActLikeServerBinaries();
+
 }  // namespace bench
 }  // namespace clinic
 

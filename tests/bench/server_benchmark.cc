@@ -30,7 +30,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/synchronization/mutex.h"
 #include "base/secret.h"
 #include "clinic/v1/intake.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -85,8 +84,7 @@ int main(int argc, char** argv) {
   const bool run_reads = only.empty() || only == "reads";
   const bool run_writes = only.empty() || only == "writes";
   const bool run_baselines = only.empty();
-  // As the server binaries run (server_main.cc).
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  bench::ActLikeServerBinaries();
 
   testing::TestServer::Options options;
   options.services = {AuditServiceDefinition(), AuthServiceDefinition(),
