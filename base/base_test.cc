@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
+#include "absl/time/time.h"
 #include "base/log.h"
 #include "base/random.h"
 #include "base/secret.h"
@@ -29,17 +30,56 @@ TEST(ConstantTimeEqualsTest, ComparesContentAndLength) {
   EXPECT_TRUE(ConstantTimeEquals("", ""));
 }
 
+bool IsUrlSafeId(const std::string& id) {
+  if (id.size() != 26) return false;
+  for (char c : id) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'))) return false;
+  }
+  return true;
+}
+
 TEST(RandomIdTest, IsUrlSafeAndDistinct) {
   std::set<std::string> seen;
   for (int i = 0; i < 1000; ++i) {
     std::string id = RandomId();
-    ASSERT_EQ(id.size(), 26u);
-    for (char c : id) {
-      ASSERT_TRUE((c >= 'a' && c <= 'z') || (c >= '2' && c <= '7')) << id;
-    }
+    ASSERT_TRUE(IsUrlSafeId(id)) << id;
     seen.insert(id);
   }
   EXPECT_EQ(seen.size(), 1000u);
+}
+
+// 2026-12-07T00:00:00Z.
+const absl::Time kSomeSecond = absl::FromUnixSeconds(1796601600);
+
+TEST(TimeOrderedIdTest, IsUrlSafe) {
+  EXPECT_TRUE(IsUrlSafeId(TimeOrderedId())) << TimeOrderedId();
+  EXPECT_TRUE(IsUrlSafeId(TimeOrderedId(kSomeSecond)));
+}
+
+TEST(TimeOrderedIdTest, LaterSecondsSortLater) {
+  for (absl::Duration later :
+       {absl::Seconds(1), absl::Seconds(31), absl::Seconds(32),
+        absl::Hours(24 * 365), absl::Hours(24 * 365 * 900)}) {
+    for (int i = 0; i < 50; ++i) {
+      EXPECT_LT(TimeOrderedId(kSomeSecond), TimeOrderedId(kSomeSecond + later))
+          << later;
+    }
+  }
+}
+
+TEST(TimeOrderedIdTest, SameSecondSharesPrefixButNotId) {
+  const std::string prefix = TimeOrderedId(kSomeSecond).substr(0, 7);
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) {
+    std::string id = TimeOrderedId(kSomeSecond + absl::Milliseconds(i % 1000));
+    EXPECT_TRUE(absl::StartsWith(id, prefix)) << id;
+    seen.insert(id);
+  }
+  EXPECT_EQ(seen.size(), 1000u);
+  // Every character of the random part varies: it is not a counter.
+  std::set<char> last;
+  for (const std::string& id : seen) last.insert(id.back());
+  EXPECT_GT(last.size(), 8u);
 }
 
 TEST(RandomSecretTest, ReturnsRequestedLength) {

@@ -219,7 +219,7 @@ grpc::Status DeadlineServiceImpl::RecordEvent(grpc::ServerContext* ctx,
     }
 
     v1::CaseEvent event = req->event();
-    event.set_name(absl::StrCat(case_name, "/events/", RandomId()));
+    event.set_name(absl::StrCat(case_name, "/events/", TimeOrderedId()));
     event.set_recorded_by(caller.user_resource());
     *event.mutable_record_time() = ToProtoTime(now);
 
@@ -283,7 +283,7 @@ grpc::Status DeadlineServiceImpl::RecordEvent(grpc::ServerContext* ctx,
       std::vector<std::string> created_ids;
       for (const auto& created : effects.created) {
         StoredDeadline d;
-        d.id = RandomId();
+        d.id = TimeOrderedId();
         d.case_id = case_id;
         d.subject =
             deadline::IsHearingEvent(event.type()) ? event.hearing() : "";

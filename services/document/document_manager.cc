@@ -318,7 +318,7 @@ absl::Status DocumentManager::Upload(const Caller& caller, UploadSource& source,
   CLINIC_RETURN_IF_ERROR(check_case_(caller, target.case_name()).status());
   int64_t version = 1;
   if (new_document) {
-    target.doc_id = RandomId();
+    target.doc_id = TimeOrderedId();
     if (source_document) {
       CLINIC_RETURN_IF_ERROR(db_->Read([&](Connection& c) -> absl::Status {
         absl::Status found = LoadDocument(c, *source_document).status();

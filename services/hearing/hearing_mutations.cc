@@ -134,7 +134,7 @@ absl::Status HearingServiceImpl::DoSchedule(
     }
   }
   h.set_case_(req.case_());
-  h.set_name(absl::StrCat(req.case_(), "/hearings/", RandomId()));
+  h.set_name(absl::StrCat(req.case_(), "/hearings/", TimeOrderedId()));
   h.set_status(v1::HEARING_STATUS_SCHEDULED);
   h.set_sequence(0);
   *h.mutable_create_time() = ToProtoTime(now);

@@ -107,7 +107,7 @@ absl::Status IntakeServiceImpl::DoCheckConflicts(
         absl::StrCat("subjects[", i, "]"), &subject, Today()));
     *check.add_subjects() = subject;
   }
-  const std::string id = RandomId();
+  const std::string id = TimeOrderedId();
   check.set_name(absl::StrCat("conflictChecks/", id));
   check.set_run_by(caller.user_resource());
   check.set_case_(req.case_());

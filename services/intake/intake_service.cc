@@ -199,7 +199,7 @@ absl::Status IntakeServiceImpl::DoCreateClient(
         "client.family_links is set by AddFamilyLink, not on creation");
   }
   CLINIC_RETURN_IF_ERROR(intake::NormalizeClient(&client, Today()));
-  const std::string id = RandomId();
+  const std::string id = TimeOrderedId();
   client.set_name(absl::StrCat("clients/", id));
   *client.mutable_create_time() = ToProtoTime(clock_->Now());
   *client.mutable_update_time() = client.create_time();
@@ -382,7 +382,7 @@ absl::Status IntakeServiceImpl::DoOpenCase(const Caller& caller,
     self->set_role(caller.HasRole(v1::ROLE_INTAKE) ? v1::TEAM_ROLE_INTAKE_WORKER
                                                    : v1::TEAM_ROLE_LEAD_LAWYER);
   }
-  const std::string id = RandomId();
+  const std::string id = TimeOrderedId();
   kase.set_name(absl::StrCat("cases/", id));
   kase.set_status(v1::CASE_STATUS_INTAKE);
   *kase.mutable_open_date() = ToDate(Today());
