@@ -31,7 +31,7 @@ std::string RandomId();
 // other 19 95 random bits. Ids made later sort later, so a table keyed by them
 // grows at its end: each new row lands in the same few index pages instead of
 // a random one, which on SQLCipher is one page to encrypt per commit instead
-// of one per row (durable creates at 32 concurrent clients ran 45-60% faster).
+// of one per row (the figures are in tests/bench/README.md).
 // The id reveals the second the record was created, which its create_time
 // already shows to anyone allowed to read it; 95 random bits keep ids
 // unguessable and unique. Access never depends on knowing an id.
